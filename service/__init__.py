@@ -1,0 +1,1 @@
+"""Person index: the Flask API and the domain it serves."""

@@ -1,0 +1,1 @@
+"""The Flask API: schemas, views and error handling."""

@@ -1,0 +1,100 @@
+"""Marshmallow fields that apply the domain's normalisation rules on input."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from marshmallow import ValidationError, fields
+
+from service.domain.normalise import InvalidValue, clean_name, normalise_ni
+from service.domain.rules import EARLIEST_DATE_OF_BIRTH
+
+_POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
+
+
+class Name(fields.String):
+    """A name: trimmed, inner spaces collapsed, 1 to 100 characters, no control characters."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("metadata", {}).update(
+            {"minLength": 1, "maxLength": 100, "description": "Trimmed; no control characters."}
+        )
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            cleaned = clean_name(text)
+        except InvalidValue as exc:
+            raise ValidationError(str(exc)) from exc
+        if not 1 <= len(cleaned) <= 100:
+            raise ValidationError("must be 1 to 100 characters after trimming.")
+        return cleaned
+
+
+class Text(fields.String):
+    """Free text with a length limit and no control characters, trimmed."""
+
+    def __init__(self, max_length: int = 200, **kwargs: Any) -> None:
+        self.max_length = max_length
+        kwargs.setdefault("metadata", {}).update({"maxLength": max_length})
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            cleaned = clean_name(text)
+        except InvalidValue as exc:
+            raise ValidationError(str(exc)) from exc
+        if not 1 <= len(cleaned) <= self.max_length:
+            raise ValidationError(f"must be 1 to {self.max_length} characters after trimming.")
+        return cleaned
+
+
+class NationalInsuranceNumber(fields.String):
+    """An NI number in any case and spacing, stored in its compact upper-case form."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("metadata", {}).update(
+            {"example": "AB123456C", "description": "Any case and spacing; stored compact."}
+        )
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return normalise_ni(text)
+        except InvalidValue as exc:
+            raise ValidationError(str(exc)) from exc
+
+
+class Postcode(fields.String):
+    """A UK postcode in any case and spacing, stored upper-case with one space."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        compact = re.sub(r"\s+", "", text).upper()
+        if len(compact) < 5 or not _POSTCODE.match(f"{compact[:-3]} {compact[-3:]}"):
+            raise ValidationError("is not a valid UK postcode.")
+        return f"{compact[:-3]} {compact[-3:]}"
+
+
+class PastDate(fields.Date):
+    """A real calendar date, not in the future and not before 1900, kept as YYYY-MM-DD."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        parsed: date = super()._deserialize(value, attr, data, **kwargs)
+        if parsed > date.today():
+            raise ValidationError("must not be in the future.")
+        if parsed < EARLIEST_DATE_OF_BIRTH:
+            raise ValidationError("must not be before 1900-01-01.")
+        return parsed.isoformat()
+
+
+class IsoDate(fields.Date):
+    """A real calendar date, kept as YYYY-MM-DD."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        return super()._deserialize(value, attr, data, **kwargs).isoformat()

@@ -1,0 +1,117 @@
+"""Every error leaves the API as application/problem+json (RFC 9457), never as a stack trace."""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+from flask import Flask, Response, json
+from flask_smorest import Api
+from opensearchpy.exceptions import ConnectionError as OpenSearchConnectionError
+from opensearchpy.exceptions import TransportError
+from werkzeug.exceptions import HTTPException
+
+from service.persons import InvalidPerson
+from service.store.errors import PersonAlreadyExists, PersonNotFound, VersionConflict
+
+log = logging.getLogger(__name__)
+PROBLEM_JSON = "application/problem+json"
+
+
+def problem(
+    status: int,
+    detail: str,
+    errors: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """A problem+json response."""
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+    }
+    if errors:
+        body["errors"] = errors
+    response = Response(json.dumps(body), status=status, mimetype=PROBLEM_JSON)
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+_DEFAULT_DETAIL = {
+    400: "The request is not valid.",
+    404: "No such resource.",
+    405: "This method is not allowed on this resource.",
+    413: "The request body is too large.",
+    415: "The body must be application/json.",
+    422: "The request is not valid.",
+    500: "The service failed to handle the request.",
+}
+
+
+class ProblemApi(Api):
+    """flask-smorest's Api with errors rendered as problem+json."""
+
+    def handle_http_exception(self, error: HTTPException) -> Response:  # type: ignore[override]
+        status = error.code or 500
+        data = getattr(error, "data", None) or {}
+        errors = data.get("errors") or data.get("messages")
+        if errors and set(errors) <= {"json", "query", "headers", "view_args"}:
+            # webargs nests messages by location; one location at a time is all a request has.
+            errors = next(iter(errors.values()))
+        if status == 422:
+            status = 400  # validation failures are bad requests in this API's contract
+        detail = data.get("message")
+        if detail is None:
+            if errors:
+                detail = "Some fields are not valid: " + ", ".join(sorted(map(str, errors)))
+            elif status >= 500:
+                detail = _DEFAULT_DETAIL[500]
+            else:
+                detail = _DEFAULT_DETAIL.get(status) or error.description or ""
+        return problem(status, detail, errors, data.get("headers"))
+
+
+def register_domain_errors(app: Flask) -> None:
+    """Map the domain's and the backends' exceptions to HTTP statuses."""
+
+    @app.errorhandler(PersonNotFound)
+    def _not_found(exc: PersonNotFound) -> Response:
+        return problem(404, str(exc))
+
+    @app.errorhandler(PersonAlreadyExists)
+    def _exists(exc: PersonAlreadyExists) -> Response:
+        return problem(409, str(exc))
+
+    @app.errorhandler(VersionConflict)
+    def _stale(exc: VersionConflict) -> Response:
+        headers = {"ETag": f'"{exc.current_version}"'} if exc.current_version else None
+        return problem(412, f"{exc} (If-Match is stale: read the person again)", headers=headers)
+
+    @app.errorhandler(InvalidPerson)
+    def _invalid(exc: InvalidPerson) -> Response:
+        detail = "Some fields are not valid: " + ", ".join(sorted(exc.errors))
+        return problem(400, detail, exc.errors)
+
+    @app.errorhandler(TransportError)
+    @app.errorhandler(OpenSearchConnectionError)
+    def _search_down(exc: Exception) -> Response:
+        log.warning("search backend failed", extra={"error": type(exc).__name__})
+        return problem(
+            503,
+            "Search is temporarily unavailable; try again shortly.",
+            headers={"Retry-After": "5"},
+        )
+
+    @app.errorhandler(ClientError)
+    @app.errorhandler(BotoCoreError)
+    def _store_down(exc: Exception) -> Response:
+        log.error("DynamoDB request failed", extra={"error": type(exc).__name__})
+        return problem(
+            503,
+            "The person store is temporarily unavailable; try again shortly.",
+            headers={"Retry-After": "5"},
+        )

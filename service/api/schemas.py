@@ -1,0 +1,208 @@
+"""Request and response schemas: validation, serialisation and the OpenAPI document at once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
+
+from service.api.fields import IsoDate, Name, NationalInsuranceNumber, PastDate, Postcode, Text
+from service.domain.rules import record_errors
+from service.domain.vocabulary import PERSON_TYPES, TITLES
+
+_title = {"validate": validate.OneOf(TITLES)}
+
+
+class IdentificationSchema(Schema):
+    identificationType = Text(max_length=50, required=True)
+    value = Text(max_length=100, required=True)
+    isOriginalDocumentSeen = fields.Boolean(load_default=False)
+    linkToDocument = fields.Url(allow_none=True, validate=validate.Length(max=2000))
+
+
+class LanguageSchema(Schema):
+    language = Text(max_length=100, required=True)
+    isPrimary = fields.Boolean(load_default=False)
+
+
+class TenureSchema(Schema):
+    id = fields.UUID(required=True)
+    type = Text(max_length=100, required=True)
+    startDate = IsoDate(required=True)
+    endDate = IsoDate(allow_none=True)
+    assetFullAddress = Text(max_length=500)
+    assetId = Text(max_length=100)
+    uprn = fields.String(validate=validate.Regexp(r"^\d{1,12}$", error="must be 1 to 12 digits."))
+    paymentReference = Text(max_length=100)
+    propertyReference = Text(max_length=100)
+
+    @post_load
+    def _id_as_text(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        data["id"] = str(data["id"])
+        return data
+
+
+class AddressSchema(Schema):
+    fullAddress = Text(max_length=500, required=True)
+    postcode = Postcode()
+    uprn = fields.String(validate=validate.Regexp(r"^\d{1,12}$", error="must be 1 to 12 digits."))
+    type = Text(max_length=50)
+    isCurrent = fields.Boolean(load_default=True)
+
+
+class CrossReferenceSchema(Schema):
+    system = fields.String(
+        required=True,
+        validate=validate.Regexp(
+            r"^[A-Za-z][A-Za-z0-9_-]{0,49}$",
+            error="must be 1 to 50 letters, digits, '-' or '_', starting with a letter.",
+        ),
+    )
+    reference = fields.String(
+        required=True,
+        validate=validate.Regexp(
+            r"^[\x21-\x7e]{1,100}$", error="must be 1 to 100 printable characters, no spaces."
+        ),
+    )
+
+
+class _PersonFields(Schema):
+    """The writable fields of a person; subclasses say which are required."""
+
+    title = fields.String(**_title, allow_none=True)
+    preferredTitle = fields.String(**_title, allow_none=True)
+    firstName = Name()
+    middleName = Name(allow_none=True)
+    surname = Name()
+    preferredFirstName = Name(allow_none=True)
+    preferredMiddleName = Name(allow_none=True)
+    preferredSurname = Name(allow_none=True)
+    placeOfBirth = Text(max_length=100, allow_none=True)
+    dateOfBirth = PastDate(allow_none=True)
+    dateOfDeath = PastDate(allow_none=True)
+    gender = Text(max_length=50, allow_none=True)
+    nationality = Text(max_length=100, allow_none=True)
+    ethnicity = Text(max_length=100, allow_none=True)
+    nationalInsuranceNo = NationalInsuranceNumber(allow_none=True)
+    identifications = fields.List(fields.Nested(IdentificationSchema), allow_none=True)
+    languages = fields.List(fields.Nested(LanguageSchema), allow_none=True)
+    communicationRequirements = fields.List(Text(max_length=200), allow_none=True)
+    personTypes = fields.List(
+        fields.String(validate=validate.OneOf(PERSON_TYPES)),
+        validate=validate.Length(min=1, error="must name at least one person type."),
+    )
+    tenures = fields.List(fields.Nested(TenureSchema), allow_none=True)
+    addresses = fields.List(fields.Nested(AddressSchema), allow_none=True)
+    crossReferences = fields.List(fields.Nested(CrossReferenceSchema), allow_none=True)
+    reason = Text(max_length=500, metadata={"description": "Why the person is created or changed."})
+
+
+class PersonCreateSchema(_PersonFields):
+    """The body of a create: names, person types and a reason are required."""
+
+    firstName = Name(required=True)
+    surname = Name(required=True)
+    personTypes = fields.List(
+        fields.String(validate=validate.OneOf(PERSON_TYPES)),
+        required=True,
+        validate=validate.Length(min=1, error="must name at least one person type."),
+    )
+    reason = Text(max_length=500, required=True)
+
+    @validates_schema
+    def _record_rules(self, data: dict[str, Any], **_: Any) -> None:
+        errors = record_errors(data)
+        if errors:
+            raise ValidationError(errors)
+
+
+class PersonPatchSchema(_PersonFields):
+    """The body of a PATCH: every field optional; null clears an optional field."""
+
+
+class PersonSchema(Schema):
+    """A person as the API returns it."""
+
+    class TenureOut(Schema):
+        id = fields.String()
+        type = fields.String()
+        startDate = fields.String(metadata={"format": "date"})
+        endDate = fields.String(allow_none=True, metadata={"format": "date"})
+        assetFullAddress = fields.String()
+        assetId = fields.String()
+        uprn = fields.String()
+        paymentReference = fields.String()
+        propertyReference = fields.String()
+        isActive = fields.Boolean()
+
+    class LinkOut(Schema):
+        service = fields.String()
+        href = fields.String()
+
+    id = fields.String(metadata={"format": "uuid"})
+    personRef = fields.Integer()
+    title = fields.String(allow_none=True)
+    preferredTitle = fields.String(allow_none=True)
+    firstName = fields.String()
+    middleName = fields.String(allow_none=True)
+    surname = fields.String()
+    preferredFirstName = fields.String(allow_none=True)
+    preferredMiddleName = fields.String(allow_none=True)
+    preferredSurname = fields.String(allow_none=True)
+    placeOfBirth = fields.String(allow_none=True)
+    dateOfBirth = fields.String(allow_none=True, metadata={"format": "date"})
+    dateOfDeath = fields.String(allow_none=True, metadata={"format": "date"})
+    gender = fields.String(allow_none=True)
+    nationality = fields.String(allow_none=True)
+    ethnicity = fields.String(allow_none=True)
+    nationalInsuranceNo = fields.String(allow_none=True)
+    identifications = fields.List(fields.Nested(IdentificationSchema))
+    languages = fields.List(fields.Nested(LanguageSchema))
+    communicationRequirements = fields.List(fields.String())
+    personTypes = fields.List(fields.String())
+    tenures = fields.List(fields.Nested(TenureOut))
+    addresses = fields.List(fields.Nested(AddressSchema))
+    crossReferences = fields.List(fields.Nested(CrossReferenceSchema))
+    reason = fields.String()
+    links = fields.List(fields.Nested(LinkOut))
+    isAMinor = fields.Boolean(allow_none=True)
+    versionNumber = fields.Integer()
+    createdAt = fields.String(metadata={"format": "date-time"})
+    lastModified = fields.String(metadata={"format": "date-time"})
+    lastModifiedBy = fields.String()
+
+
+class SearchArgsSchema(Schema):
+    """Query parameters of a person search."""
+
+    firstName = fields.String(validate=validate.Length(min=1, max=100))
+    surname = fields.String(validate=validate.Length(min=1, max=100))
+    lastName = fields.String(
+        validate=validate.Length(min=1, max=100), metadata={"description": "Alias of surname."}
+    )
+    pageSize = fields.Integer(validate=validate.Range(min=1, max=100), load_default=20)
+
+    @validates_schema
+    def _something_to_search(self, data: dict[str, Any], **_: Any) -> None:
+        if not any(data.get(name) for name in ("firstName", "surname", "lastName")):
+            raise ValidationError("give at least one of firstName, surname or lastName.", "_query")
+
+
+class SearchHitSchema(PersonSchema):
+    score = fields.Float()
+
+
+class SearchResultSchema(Schema):
+    results = fields.List(fields.Nested(SearchHitSchema))
+    total = fields.Integer()
+    nextCursor = fields.String(allow_none=True)
+
+
+class ProblemSchema(Schema):
+    """An RFC 9457 problem document."""
+
+    type = fields.String()
+    title = fields.String()
+    status = fields.Integer()
+    detail = fields.String()
+    errors = fields.Dict(metadata={"description": "Per-field messages for validation problems."})

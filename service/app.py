@@ -1,0 +1,59 @@
+"""The Flask application factory."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Flask
+from swagger_ui_bundle import swagger_ui_path
+
+from service.api import health, persons
+from service.api.problems import ProblemApi, register_domain_errors
+from service.backends import Backends
+from service.config import Settings
+from service.logs import configure_logging, init_request_logging
+
+
+def create_app(settings: Settings | None = None, backends: Backends | None = None) -> Flask:
+    """Build the app: settings, then backends, then extensions, then blueprints."""
+    settings = settings or Settings.from_env()
+    configure_logging(settings.log_level)
+    app = Flask(__name__)
+    app.config.update(
+        MAX_CONTENT_LENGTH=settings.max_body_bytes,
+        API_TITLE="Person index",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api/v1",
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="/docs",
+        OPENAPI_SWAGGER_UI_URL="/api/v1/docs/static/",
+        JSON_SORT_KEYS=False,
+    )
+    (backends or Backends.connect(settings)).init_app(app)
+    init_request_logging(app)
+    api = ProblemApi(app, spec_kwargs=_spec_kwargs())
+    register_domain_errors(app)
+    api.register_blueprint(persons.blp)
+    app.register_blueprint(health.blp)
+    # Swagger UI's assets come from the swagger-ui-bundle package, so the docs work offline.
+    app.register_blueprint(
+        Blueprint(
+            "swagger_assets",
+            __name__,
+            static_folder=swagger_ui_path,
+            static_url_path="/api/v1/docs/static",
+        )
+    )
+    return app
+
+
+def _spec_kwargs() -> dict[str, Any]:
+    return {
+        "info": {
+            "description": (
+                "The council's single source of core person data. Errors are "
+                "application/problem+json."
+            )
+        }
+    }

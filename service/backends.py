@@ -1,0 +1,49 @@
+"""The one place that owns the API's backend connections for the life of the app."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask, current_app
+from opensearchpy import OpenSearch
+
+from service import clients
+from service.config import Settings
+from service.persons import PersonService
+from service.search.searcher import PersonSearch
+from service.store.persons import PersonStore
+
+EXTENSION = "person_index"
+
+
+@dataclass
+class Backends:
+    """Clients and the services built on them, created once per app."""
+
+    settings: Settings
+    dynamodb: Any
+    opensearch: OpenSearch
+    persons: PersonService
+    search: PersonSearch
+
+    @classmethod
+    def connect(cls, settings: Settings) -> Backends:
+        dynamodb = clients.dynamodb_client(settings, "request")
+        opensearch = clients.opensearch_client(settings, "request")
+        store = PersonStore(dynamodb, settings.persons_table, settings.counters_table)
+        return cls(
+            settings=settings,
+            dynamodb=dynamodb,
+            opensearch=opensearch,
+            persons=PersonService(store),
+            search=PersonSearch(opensearch, settings.opensearch_alias),
+        )
+
+    def init_app(self, app: Flask) -> None:
+        app.extensions[EXTENSION] = self
+
+
+def backends() -> Backends:
+    """The backends of the app handling the current request."""
+    return current_app.extensions[EXTENSION]

@@ -1,0 +1,69 @@
+"""One implementation of each normalisation rule, used by the API, the indexer and matching.
+
+Names keep their letters (accents included); folding for comparison happens in OpenSearch's ICU
+analyzers and, for scoring, in `fold_name`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+_WHITESPACE = re.compile(r"\s+")
+# HMRC: first letter not D F I Q U V; second letter not D F I O Q U V; prefixes BG GB KN NK NT TN ZZ
+# never allocated; six digits; suffix A-D (may be omitted on some records).
+_NI_PATTERN = re.compile(
+    r"^(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]\d{6}[A-D]?$"
+)
+
+
+class InvalidValue(ValueError):
+    """A value breaks a domain rule; the message says which rule."""
+
+
+def has_control_characters(value: str) -> bool:
+    """True when the text holds a control or format character (tabs and newlines included)."""
+    return any(unicodedata.category(ch) in {"Cc", "Cf"} for ch in value)
+
+
+def clean_name(value: str) -> str:
+    """Trim a name and collapse inner white space; reject control characters."""
+    if has_control_characters(value):
+        raise InvalidValue("must not contain control characters")
+    cleaned = _WHITESPACE.sub(" ", unicodedata.normalize("NFC", value)).strip()
+    return cleaned
+
+
+def fold_name(value: str) -> str:
+    """Lower-case, strip accents and drop punctuation: the comparison form of a name."""
+    decomposed = unicodedata.normalize("NFKD", value.casefold())
+    letters = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    letters = re.sub(r"[^\w\s]", "", letters.replace("-", " "))
+    return _WHITESPACE.sub(" ", letters).strip()
+
+
+def compact_ni(value: str) -> str:
+    """Upper-case an NI number and remove every space, dash and dot."""
+    return re.sub(r"[\s.\-]", "", value).upper()
+
+
+def normalise_ni(value: str) -> str:
+    """Return the stored form of an NI number, or raise InvalidValue naming the broken rule."""
+    compact = compact_ni(value)
+    if not _NI_PATTERN.match(compact):
+        raise InvalidValue(
+            "is not a valid National Insurance number: two prefix letters (not D, F, I, Q, U or V;"
+            " O not second; not BG, GB, KN, NK, NT, TN or ZZ), six digits and an optional"
+            " suffix A to D"
+        )
+    return compact
+
+
+def is_a_minor(date_of_birth: date | None, today: date) -> bool | None:
+    """Whether someone born on `date_of_birth` is under 18 on `today` (None when unknown)."""
+    if date_of_birth is None:
+        return None
+    had_birthday = (today.month, today.day) >= (date_of_birth.month, date_of_birth.day)
+    age = today.year - date_of_birth.year - (0 if had_birthday else 1)
+    return age < 18

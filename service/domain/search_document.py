@@ -1,0 +1,61 @@
+"""The OpenSearch document for a stored person: the one mapping from record to index.
+
+The API never writes to OpenSearch; the indexer and the rebuild both call `search_document`.
+Extended (service-area) data is never part of it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from service.domain.normalise import compact_ni
+from service.store.persons import is_tombstone
+
+NAME_FIELDS = (
+    "title",
+    "firstName",
+    "middleName",
+    "surname",
+    "preferredFirstName",
+    "preferredSurname",
+)
+
+
+def date_of_birth_parts(date_of_birth: str) -> list[str]:
+    """Partial forms of a YYYY-MM-DD date so that year, year-month and a day/month swap match."""
+    year, month, day = date_of_birth.split("-")
+    parts = [f"y:{year}", f"ym:{year}-{month}", f"md:{month}-{day}"]
+    if month != day and int(day) <= 12:
+        parts.append(f"swapped:{year}-{day}-{month}")
+    return parts
+
+
+def search_document(item: dict[str, Any]) -> dict[str, Any]:
+    """Build the indexed document for a person item (a tombstone gives a tombstone document)."""
+    if is_tombstone(item):
+        return {"id": item["id"], "isDeleted": True}
+    document: dict[str, Any] = {"id": item["id"], "isDeleted": False}
+    for field in NAME_FIELDS:
+        if item.get(field):
+            document[field] = item[field]
+    if item.get("personRef") is not None:
+        document["personRef"] = item["personRef"]
+    if item.get("dateOfBirth"):
+        document["dateOfBirth"] = item["dateOfBirth"]
+        document["dateOfBirthParts"] = date_of_birth_parts(item["dateOfBirth"])
+    if item.get("dateOfDeath"):
+        document["dateOfDeath"] = item["dateOfDeath"]
+    if item.get("nationalInsuranceNo"):
+        document["nationalInsuranceNo"] = compact_ni(item["nationalInsuranceNo"])
+    document["personTypes"] = list(item.get("personTypes") or [])
+    addresses = item.get("addresses") or []
+    document["addresses"] = [a["fullAddress"] for a in addresses if a.get("fullAddress")]
+    document["postcodes"] = [
+        a["postcode"].replace(" ", "").upper() for a in addresses if a.get("postcode")
+    ]
+    document["crossReferences"] = [
+        f"{ref['system']}:{ref['reference']}" for ref in item.get("crossReferences") or []
+    ]
+    if item.get("lastModified"):
+        document["lastModified"] = item["lastModified"]
+    return document

@@ -1,0 +1,1 @@
+"""Person search: query construction (pure) and execution against OpenSearch."""

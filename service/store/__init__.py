@@ -1,0 +1,1 @@
+"""DynamoDB access: the only code that speaks DynamoDB's wire format."""

@@ -1,0 +1,121 @@
+"""Real servers for integration tests.
+
+The session starts a DynamoDB API server (moto) and an OpenSearch node on free ports, unless
+TEST_DYNAMODB_ENDPOINT / TEST_OPENSEARCH_URL name running ones. Each test gets its own tables and
+its own index alias, so tests never see each other's data.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from opensearchpy import OpenSearch
+
+from devstack import opensearch as opensearch_dev
+from devstack.processes import dynamodb_server, free_port
+from indexer.runner import build_poller, drain
+from indexer.stream import StreamPoller
+from service import clients
+from service.app import create_app
+from service.bootstrap import ensure_index, ensure_tables
+from service.config import REPO_ROOT, Settings
+
+pytestmark = pytest.mark.integration
+
+
+@dataclass(frozen=True)
+class Servers:
+    dynamodb_endpoint: str
+    opensearch_url: str
+
+
+@pytest.fixture(scope="session")
+def servers() -> Iterator[Servers]:
+    """The DynamoDB API and OpenSearch servers for this test session."""
+    logs = REPO_ROOT / ".run" / "test-logs"
+    stops = []
+    dynamodb = os.environ.get("TEST_DYNAMODB_ENDPOINT")
+    search = os.environ.get("TEST_OPENSEARCH_URL")
+    try:
+        if not dynamodb:
+            port = free_port()
+            stops.append(dynamodb_server(port, logs / "dynamodb.log").start().stop)
+            dynamodb = f"http://127.0.0.1:{port}"
+        if not search:
+            home = opensearch_dev.provision()
+            node = opensearch_dev.OpenSearchServer(
+                home,
+                http_port=free_port(),
+                transport_port=free_port(),
+                reset_data=True,
+            )
+            # Under the repo, not pytest's tmp folder: the node's own user must reach it.
+            stops.append(lambda node=node: shutil.rmtree(node.instance_dir, ignore_errors=True))
+            stops.append(node.start().stop)
+            search = node.url
+        yield Servers(dynamodb_endpoint=dynamodb, opensearch_url=search)
+    finally:
+        for stop in reversed(stops):
+            stop()
+
+
+@pytest.fixture
+def settings(servers: Servers) -> Iterator[Settings]:
+    """Settings naming tables and an alias of this test's own, created before the test runs."""
+    suffix = uuid.uuid4().hex[:10]
+    settings = replace(
+        Settings(),
+        dynamodb_endpoint=servers.dynamodb_endpoint,
+        opensearch_url=servers.opensearch_url,
+        persons_table=f"Persons-{suffix}",
+        counters_table=f"Counters-{suffix}",
+        checkpoints_table=f"Checkpoints-{suffix}",
+        opensearch_alias=f"persons-{suffix}",
+        indexer_idle_sleep_seconds=0.2,
+    )
+    ensure_tables(clients.dynamodb_client(settings), settings)
+    ensure_index(clients.opensearch_client(settings, "batch"), settings)
+    yield settings
+    search = clients.opensearch_client(settings, "batch")
+    search.indices.delete(index=f"{settings.opensearch_alias}-*", ignore_unavailable=True)
+
+
+@pytest.fixture
+def app(settings: Settings) -> Flask:
+    app = create_app(settings)
+    app.config["TESTING"] = True
+    return app
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def search_client(settings: Settings) -> OpenSearch:
+    return clients.opensearch_client(settings, "batch")
+
+
+@pytest.fixture
+def poller(settings: Settings) -> StreamPoller:
+    return build_poller(settings)
+
+
+@pytest.fixture
+def index_all(poller: StreamPoller, search_client: OpenSearch, settings: Settings):
+    """Apply everything on the stream to OpenSearch and make it searchable now."""
+
+    def run() -> int:
+        applied = drain(poller)
+        search_client.indices.refresh(index=settings.opensearch_alias)
+        return applied
+
+    return run

@@ -1,0 +1,27 @@
+import pytest
+
+from service.config import ConfigError, Settings
+
+
+def test_defaults_point_at_the_local_stack() -> None:
+    settings = Settings.from_env({})
+    assert settings.dynamodb_endpoint == "http://127.0.0.1:8000"
+    assert settings.opensearch_url == "http://127.0.0.1:9200"
+
+
+def test_empty_dynamodb_endpoint_means_real_aws() -> None:
+    assert Settings.from_env({"DYNAMODB_ENDPOINT": ""}).dynamodb_endpoint is None
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"MAX_PAGE_SIZE": "ten"}, "MAX_PAGE_SIZE must be a whole number"),
+        ({"OPENSEARCH_AUTH": "basic"}, "OPENSEARCH_AUTH must be"),
+        ({"REQUEST_TIMEOUT_SECONDS": "-1"}, "REQUEST_TIMEOUT_SECONDS must be positive"),
+        ({"MAPPINGS_DIR": "/nonexistent"}, "MAPPINGS_DIR"),
+    ],
+)
+def test_bad_values_are_named_in_the_error(env: dict, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        Settings.from_env(env)
