@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -55,6 +56,9 @@ class StreamPoller:
     stream_arn: str
     index: str
     batch_size: int = 100
+    # Further consumers of each batch (e.g. the change history), run after OpenSearch acknowledged
+    # it and before the checkpoint moves; each must be idempotent, as records can come again.
+    sinks: list[Callable[[list[dict[str, Any]]], None]] = field(default_factory=list)
     _iterators: dict[str, str | None] = field(default_factory=dict)
 
     def _shards(self) -> list[dict[str, Any]]:
@@ -123,6 +127,8 @@ class StreamPoller:
                     f"{len(result.failed)} of {len(records)} records in shard {shard_id} "
                     f"were not applied: {next(iter(result.failed.values()))}"
                 )
+            for sink in self.sinks:
+                sink(records)
             last_sequence = records[-1]["dynamodb"]["SequenceNumber"]
             self.checkpoints.save(
                 self.stream_arn,

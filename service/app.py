@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, Flask
 from swagger_ui_bundle import swagger_ui_path
 
-from service.api import health, persons
+from service.api import health, persons, search
 from service.api.problems import ProblemApi, register_domain_errors
 from service.backends import Backends
 from service.config import Settings
@@ -35,6 +35,7 @@ def create_app(settings: Settings | None = None, backends: Backends | None = Non
     api = ProblemApi(app, spec_kwargs=_spec_kwargs())
     register_domain_errors(app)
     api.register_blueprint(persons.blp)
+    api.register_blueprint(search.blp)
     app.register_blueprint(health.blp)
     # Swagger UI's assets come from the swagger-ui-bundle package, so the docs work offline.
     app.register_blueprint(

@@ -13,8 +13,6 @@ from service.api.schemas import (
     PersonCreateSchema,
     PersonPatchSchema,
     PersonSchema,
-    SearchArgsSchema,
-    SearchResultSchema,
 )
 from service.backends import backends
 from service.persons import present
@@ -23,7 +21,7 @@ blp = Blueprint(
     "persons",
     __name__,
     url_prefix="/api/v1/persons",
-    description="Core person records: DynamoDB for reads by id and writes, OpenSearch for search.",
+    description="Core person records, read by id from and written to DynamoDB.",
 )
 
 ANONYMOUS = "anonymous"
@@ -69,13 +67,6 @@ def _created(person: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str
 
 @blp.route("")
 class Persons(MethodView):
-    @blp.arguments(SearchArgsSchema, location="query")
-    @blp.response(200, SearchResultSchema)
-    def get(self, args: dict[str, Any]) -> dict[str, Any]:
-        """Search live people by name (typos, phonetic spellings and prefixes match)."""
-        surname = args.get("surname") or args.get("lastName")
-        return backends().search.by_name(args.get("firstName"), surname, args["pageSize"])
-
     @blp.arguments(PersonCreateSchema)
     @blp.response(201, PersonSchema, headers={"ETag": {"schema": {"type": "string"}}})
     @blp.alt_response(400, description="A field is not valid.")

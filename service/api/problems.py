@@ -62,6 +62,9 @@ class ProblemApi(Api):
         if errors and set(errors) <= {"json", "query", "headers", "view_args"}:
             # webargs nests messages by location; one location at a time is all a request has.
             errors = next(iter(errors.values()))
+        if isinstance(errors, list):  # a body-level message such as "Invalid JSON body."
+            data = {**data, "message": data.get("message") or " ".join(map(str, errors))}
+            errors = None
         if status == 422:
             status = 400  # validation failures are bad requests in this API's contract
         detail = data.get("message")
