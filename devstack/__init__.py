@@ -1,0 +1,1 @@
+"""Local development stack: real OpenSearch and DynamoDB servers."""
