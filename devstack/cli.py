@@ -7,6 +7,7 @@ import os
 import signal
 import sys
 import threading
+import time
 import urllib.request
 from pathlib import Path
 
@@ -17,10 +18,14 @@ from devstack import opensearch as opensearch_dev
 from devstack.demo import demo_residents
 from devstack.processes import ManagedProcess, StartError, dynamodb_server, http_ok
 from service import clients
+from service.auth import mint_token
 from service.bootstrap import ensure_index, ensure_tables
 from service.config import REPO_ROOT, Settings
 
 RUN_DIR = REPO_ROOT / ".run"
+# The documented development secret of the local stack (README). Never use it anywhere else.
+DEV_JWT_SECRET = "dev-only-person-index-secret-change-me-0123456789"
+DEV_GROUPS = ["person-index-read", "person-index-write", "person-index-admin"]
 BIN = Path(sys.executable).parent
 
 
@@ -36,9 +41,11 @@ def provision() -> None:
     click.echo(f"OpenSearch ready at {home}")
 
 
-def _post_json(url: str, body: dict) -> None:
+def _post_json(url: str, body: dict, token: str) -> None:
     request = urllib.request.Request(
-        url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
+        url,
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
     )
     with urllib.request.urlopen(request, timeout=10) as response:
         response.read()
@@ -59,6 +66,7 @@ def run(api_port: int, dynamodb_port: int, opensearch_port: int, seed: int, work
         "AWS_ACCESS_KEY_ID": "local",
         "AWS_SECRET_ACCESS_KEY": "local",
         "AWS_DEFAULT_REGION": "eu-west-2",
+        "JWT_SECRET": os.environ.get("JWT_SECRET", DEV_JWT_SECRET),
     }
     stops: list = []
     try:
@@ -99,10 +107,13 @@ def run(api_port: int, dynamodb_port: int, opensearch_port: int, seed: int, work
         )
         stops.append(api.start(timeout=60).stop)
         base = f"http://127.0.0.1:{api_port}/api/v1"
+        token = mint_token(
+            env["JWT_SECRET"], "developer@localhost", DEV_GROUPS, 12 * 3600, int(time.time())
+        )
         for body in tqdm(
             demo_residents(seed), total=seed, desc="Seeding demo residents", disable=seed == 0
         ):
-            _post_json(f"{base}/persons", body)
+            _post_json(f"{base}/persons", body, token)
         click.echo(
             f"\nPerson index is running.\n"
             f"  API docs (Swagger UI): {base}/docs\n"
@@ -111,6 +122,9 @@ def run(api_port: int, dynamodb_port: int, opensearch_port: int, seed: int, work
             f"  Search example:        {base}/persons?firstName=Aisha&surname=Okonkwo\n"
             f"  OpenSearch:            {node.url}\n"
             f"  Logs:                  {logs} and {node.logs_dir}\n"
+            f"  A token with every role (12 h), for Swagger UI's Authorize button or curl:\n"
+            f"    {token}\n"
+            f"  More: JWT_SECRET={env['JWT_SECRET']} person-index token --group person-index-read\n"
             f"Press Ctrl-C to stop everything."
         )
         stopped = threading.Event()

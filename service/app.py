@@ -9,6 +9,7 @@ from swagger_ui_bundle import swagger_ui_path
 
 from service.api import health, persons, search
 from service.api.problems import ProblemApi, register_domain_errors
+from service.api.security import init_security
 from service.backends import Backends
 from service.config import Settings
 from service.logs import configure_logging, init_request_logging
@@ -32,6 +33,7 @@ def create_app(settings: Settings | None = None, backends: Backends | None = Non
     )
     (backends or Backends.connect(settings)).init_app(app)
     init_request_logging(app)
+    init_security(app, settings)
     api = ProblemApi(app, spec_kwargs=_spec_kwargs())
     register_domain_errors(app)
     api.register_blueprint(persons.blp)
@@ -54,7 +56,14 @@ def _spec_kwargs() -> dict[str, Any]:
         "info": {
             "description": (
                 "The council's single source of core person data. Errors are "
-                "application/problem+json."
+                "application/problem+json. Every endpoint except health, metrics and these docs "
+                "needs a bearer JWT whose groups grant the read, write or admin role."
             )
-        }
+        },
+        "security": [{"bearerAuth": []}],
+        "components": {
+            "securitySchemes": {
+                "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+            }
+        },
     }

@@ -5,10 +5,12 @@ Every setting the API, the indexer and the command-line tools use is read here a
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -55,6 +57,93 @@ def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
     raise ConfigError(f"{name} must be true or false, got {raw!r}")
 
 
+def _json_object(env: Mapping[str, str], name: str) -> dict[str, Any] | None:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return None
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"{name} must be a JSON object: {exc.msg}") from exc
+    if not isinstance(value, dict):
+        raise ConfigError(f"{name} must be a JSON object, got {type(value).__name__}")
+    return value
+
+
+def _optional_path(env: Mapping[str, str], name: str) -> Path | None:
+    raw = env.get(name)
+    if not raw:
+        return None
+    path = Path(raw)
+    if not path.is_file():
+        raise ConfigError(f"{name} {raw} is not a readable file")
+    return path
+
+
+@dataclass(frozen=True)
+class AuthSettings:
+    """How bearer tokens are verified and their groups mapped to roles (see service/auth.py)."""
+
+    enabled: bool = True
+    algorithm: str = "HS256"
+    secret: str | None = None
+    public_key_file: Path | None = None
+    jwks_file: Path | None = None
+    audience: str | None = None
+    issuer: str | None = None
+    role_groups: Mapping[str, tuple[str, ...]] = field(
+        default_factory=lambda: {
+            "read": ("person-index-read",),
+            "write": ("person-index-write",),
+            "admin": ("person-index-admin",),
+        }
+    )
+    # serviceArea -> the group whose members may read and write that area's extended data.
+    service_area_groups: Mapping[str, str] = field(default_factory=dict)
+    leeway_seconds: int = 30
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> AuthSettings:
+        """Read the JWT_* and group-mapping variables."""
+        algorithm = env.get("JWT_ALGORITHM", cls.algorithm).strip().upper()
+        if algorithm not in {"HS256", "RS256"}:
+            raise ConfigError(f"JWT_ALGORITHM must be HS256 or RS256, got {algorithm!r}")
+        roles = _json_object(env, "ROLE_GROUPS")
+        if roles is not None:
+            unknown = set(roles) - {"read", "write", "admin"}
+            if unknown:
+                raise ConfigError(f"ROLE_GROUPS names unknown roles: {', '.join(sorted(unknown))}")
+            roles = {role: tuple(groups) for role, groups in roles.items()}
+        areas = _json_object(env, "SERVICE_AREA_GROUPS")
+        auth = cls(
+            enabled=_bool(env, "AUTH_ENABLED", cls.enabled),
+            algorithm=algorithm,
+            secret=env.get("JWT_SECRET") or None,
+            public_key_file=_optional_path(env, "JWT_PUBLIC_KEY_FILE"),
+            jwks_file=_optional_path(env, "JWT_JWKS_FILE"),
+            audience=env.get("JWT_AUDIENCE") or None,
+            issuer=env.get("JWT_ISSUER") or None,
+            **({"role_groups": roles} if roles is not None else {}),
+            **({"service_area_groups": areas} if areas is not None else {}),
+        )
+        if auth.enabled and algorithm == "HS256" and len(auth.secret or "") < 32:
+            raise ConfigError("JWT_SECRET must be set (at least 32 characters) when auth is on")
+        if auth.enabled and algorithm == "RS256" and not (auth.public_key_file or auth.jwks_file):
+            raise ConfigError("RS256 needs JWT_PUBLIC_KEY_FILE or JWT_JWKS_FILE")
+        return auth
+
+
+def _names(env: Mapping[str, str], name: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    names = tuple(part.strip() for part in raw.split(",") if part.strip())
+    bad = [part for part in names if not part.replace("-", "").isalnum()]
+    if bad:
+        raise ConfigError(f"{name} must list names of letters, digits and '-', got {bad}")
+    return names
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything configurable, with defaults that match the local development stack."""
@@ -65,6 +154,14 @@ class Settings:
     persons_table: str = "Persons"
     counters_table: str = "PersonIndexCounters"
     checkpoints_table: str = "PersonIndexCheckpoints"
+    cross_references_table: str = "PersonCrossReferences"
+    history_table: str = "PersonHistory"
+    extended_table: str = "PersonExtendedData"
+    extended_service_areas: tuple[str, ...] = ("housing", "socialcare", "benefits", "revenues")
+    extended_max_bytes: int = 16 * 1024
+    links_config: Path = field(default=REPO_ROOT / "service" / "links.json")
+    link_health_interval_seconds: float = 30.0
+    dead_letters_table: str = "PersonIndexDeadLetters"
 
     opensearch_url: str = "http://127.0.0.1:9200"
     # "none" for a local node, "sigv4" for Amazon OpenSearch Service (boto3 credentials).
@@ -78,11 +175,18 @@ class Settings:
 
     indexer_batch_size: int = 100
     indexer_idle_sleep_seconds: float = 1.0
+    indexer_max_backoff_seconds: float = 30.0
+    rebuild_segments: int = 4
+    # Set for gunicorn with several workers: prometheus-client then aggregates across workers.
+    prometheus_multiproc_dir: str | None = None
 
     max_page_size: int = 100
     default_page_size: int = 20
     max_body_bytes: int = 64 * 1024
     log_level: str = "INFO"
+    auth: AuthSettings = field(default_factory=AuthSettings)
+    # Origins allowed to call the API from a browser; none unless configured.
+    cors_origins: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -99,6 +203,22 @@ class Settings:
             persons_table=env.get("PERSONS_TABLE", cls.persons_table),
             counters_table=env.get("COUNTERS_TABLE", cls.counters_table),
             checkpoints_table=env.get("CHECKPOINTS_TABLE", cls.checkpoints_table),
+            cross_references_table=env.get(
+                "CROSS_REFERENCES_TABLE", cls.cross_references_table
+            ),
+            history_table=env.get("HISTORY_TABLE", cls.history_table),
+            extended_table=env.get("EXTENDED_TABLE", cls.extended_table),
+            extended_service_areas=_names(
+                env, "EXTENDED_SERVICE_AREAS", cls.extended_service_areas
+            ),
+            extended_max_bytes=_int(env, "EXTENDED_MAX_BYTES", cls.extended_max_bytes),
+            links_config=Path(
+                env.get("LINKS_CONFIG") or str(REPO_ROOT / "service" / "links.json")
+            ),
+            link_health_interval_seconds=_float(
+                env, "LINK_HEALTH_INTERVAL_SECONDS", cls.link_health_interval_seconds
+            ),
+            dead_letters_table=env.get("DEAD_LETTERS_TABLE", cls.dead_letters_table),
             opensearch_url=env.get("OPENSEARCH_URL", cls.opensearch_url).rstrip("/"),
             opensearch_auth=auth,
             opensearch_alias=env.get("OPENSEARCH_ALIAS", cls.opensearch_alias),
@@ -111,10 +231,19 @@ class Settings:
             indexer_idle_sleep_seconds=_float(
                 env, "INDEXER_IDLE_SLEEP_SECONDS", cls.indexer_idle_sleep_seconds
             ),
+            indexer_max_backoff_seconds=_float(
+                env, "INDEXER_MAX_BACKOFF_SECONDS", cls.indexer_max_backoff_seconds
+            ),
+            rebuild_segments=_int(env, "REBUILD_SEGMENTS", cls.rebuild_segments),
+            prometheus_multiproc_dir=env.get("PROMETHEUS_MULTIPROC_DIR") or None,
             max_page_size=_int(env, "MAX_PAGE_SIZE", cls.max_page_size),
             default_page_size=_int(env, "DEFAULT_PAGE_SIZE", cls.default_page_size),
             max_body_bytes=_int(env, "MAX_BODY_BYTES", cls.max_body_bytes),
             log_level=env.get("LOG_LEVEL", cls.log_level).upper(),
+            auth=AuthSettings.from_env(env),
+            cors_origins=tuple(
+                origin.strip() for origin in env.get("CORS_ORIGINS", "").split(",") if origin
+            ),
         )
         if settings.default_page_size > settings.max_page_size:
             raise ConfigError("DEFAULT_PAGE_SIZE must not exceed MAX_PAGE_SIZE")

@@ -14,6 +14,7 @@ from service.api.schemas import (
     PersonPatchSchema,
     PersonSchema,
 )
+from service.api.security import current_caller
 from service.backends import backends
 from service.persons import present
 
@@ -24,11 +25,10 @@ blp = Blueprint(
     description="Core person records, read by id from and written to DynamoDB.",
 )
 
-ANONYMOUS = "anonymous"
-
 
 def _caller() -> str:
-    return ANONYMOUS
+    """Who is making this change, from the verified token (recorded as lastModifiedBy)."""
+    return current_caller().identity
 
 
 def _valid_id(person_id: str) -> str:

@@ -25,9 +25,23 @@ from indexer.stream import StreamPoller
 from service import clients
 from service.app import create_app
 from service.bootstrap import ensure_index, ensure_tables
-from service.config import REPO_ROOT, Settings
+from service.config import REPO_ROOT, AuthSettings, Settings
+from tests.integration.auth import SERVICE_AREA_GROUPS, TEST_SECRET, bearer
 
 pytestmark = pytest.mark.integration
+
+# Subprocesses started by tests (API, indexer) read their settings from the environment.
+os.environ.setdefault("JWT_SECRET", TEST_SECRET)
+
+
+class AuthenticatedClient(FlaskClient):
+    """A test client that sends a token granting every role unless the test sets its own header."""
+
+    def open(self, *args, **kwargs):  # type: ignore[override]
+        headers = dict(kwargs.pop("headers", None) or {})
+        if not any(name.lower() == "authorization" for name in headers):
+            headers["Authorization"] = bearer()
+        return super().open(*args, headers=headers, **kwargs)
 
 
 @dataclass(frozen=True)
@@ -77,8 +91,13 @@ def settings(servers: Servers) -> Iterator[Settings]:
         persons_table=f"Persons-{suffix}",
         counters_table=f"Counters-{suffix}",
         checkpoints_table=f"Checkpoints-{suffix}",
+        cross_references_table=f"CrossReferences-{suffix}",
+        history_table=f"History-{suffix}",
+        extended_table=f"Extended-{suffix}",
+        dead_letters_table=f"DeadLetters-{suffix}",
         opensearch_alias=f"persons-{suffix}",
         indexer_idle_sleep_seconds=0.2,
+        auth=AuthSettings(secret=TEST_SECRET, service_area_groups=SERVICE_AREA_GROUPS),
     )
     ensure_tables(clients.dynamodb_client(settings), settings)
     ensure_index(clients.opensearch_client(settings, "batch"), settings)
@@ -91,6 +110,7 @@ def settings(servers: Servers) -> Iterator[Settings]:
 def app(settings: Settings) -> Flask:
     app = create_app(settings)
     app.config["TESTING"] = True
+    app.test_client_class = AuthenticatedClient
     return app
 
 

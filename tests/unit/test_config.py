@@ -2,15 +2,17 @@ import pytest
 
 from service.config import ConfigError, Settings
 
+SECRET = {"JWT_SECRET": "a-secret-of-at-least-thirty-two-characters"}
+
 
 def test_defaults_point_at_the_local_stack() -> None:
-    settings = Settings.from_env({})
+    settings = Settings.from_env(SECRET)
     assert settings.dynamodb_endpoint == "http://127.0.0.1:8000"
     assert settings.opensearch_url == "http://127.0.0.1:9200"
 
 
 def test_empty_dynamodb_endpoint_means_real_aws() -> None:
-    assert Settings.from_env({"DYNAMODB_ENDPOINT": ""}).dynamodb_endpoint is None
+    assert Settings.from_env({**SECRET, "DYNAMODB_ENDPOINT": ""}).dynamodb_endpoint is None
 
 
 @pytest.mark.parametrize(
@@ -24,4 +26,4 @@ def test_empty_dynamodb_endpoint_means_real_aws() -> None:
 )
 def test_bad_values_are_named_in_the_error(env: dict, message: str) -> None:
     with pytest.raises(ConfigError, match=message):
-        Settings.from_env(env)
+        Settings.from_env({**SECRET, **env})

@@ -1,0 +1,106 @@
+"""Authentication, roles and response hardening against the real app and servers."""
+
+from __future__ import annotations
+
+from flask.testing import FlaskClient
+
+from tests.integration.auth import bearer
+from tests.integration.people import person_body
+
+
+def _problem(response, status: int) -> dict:
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.mimetype == "application/problem+json"
+    body = response.get_json()
+    assert body["status"] == status
+    return body
+
+
+def test_missing_token_is_401_with_a_bearer_challenge(client: FlaskClient) -> None:
+    response = client.post("/api/v1/persons", json=person_body(), headers={"Authorization": ""})
+    body = _problem(response, 401)
+    assert "Bearer" in response.headers["WWW-Authenticate"]
+    assert "Authorization" in body["detail"]
+
+
+def test_tampered_token_is_401_and_nothing_is_written(client: FlaskClient) -> None:
+    token = bearer()
+    forged = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
+    _problem(
+        client.post("/api/v1/persons", json=person_body(), headers={"Authorization": forged}), 401
+    )
+    results = client.get("/api/v1/persons", query_string={"firstName": "Aisha"}).get_json()
+    assert results["total"] == 0
+
+
+def test_reader_may_read_but_not_write_or_delete(client: FlaskClient) -> None:
+    person = client.post("/api/v1/persons", json=person_body()).get_json()
+    reader = {"Authorization": bearer(["person-index-read"])}
+    url = f"/api/v1/persons/{person['id']}"
+    assert client.get(url, headers=reader).status_code == 200
+    body = _problem(client.post("/api/v1/persons", json=person_body(), headers=reader), 403)
+    assert "'write'" in body["detail"]
+    _problem(
+        client.patch(url, json={"firstName": "Ann"}, headers={**reader, "If-Match": '"1"'}), 403
+    )
+    _problem(client.delete(url, headers=reader), 403)
+    assert client.get(url, headers=reader).get_json()["firstName"] == "Aisha"
+
+
+def test_writer_may_not_erase_but_admin_may(client: FlaskClient) -> None:
+    person = client.post("/api/v1/persons", json=person_body()).get_json()
+    url = f"/api/v1/persons/{person['id']}"
+    _problem(client.delete(url, headers={"Authorization": bearer(["person-index-write"])}), 403)
+    admin = {"Authorization": bearer(["person-index-admin"])}
+    assert client.delete(url, headers=admin).status_code == 204
+
+
+def test_token_without_any_known_group_is_403(client: FlaskClient) -> None:
+    _problem(
+        client.get(
+            "/api/v1/persons",
+            query_string={"firstName": "x"},
+            headers={"Authorization": bearer(["some-other-app"])},
+        ),
+        403,
+    )
+
+
+def test_writer_identity_is_recorded_as_last_modified_by(client: FlaskClient) -> None:
+    headers = {
+        "Authorization": bearer(["person-index-write"], subject="officer.ola@example.council")
+    }
+    person = client.post("/api/v1/persons", json=person_body(), headers=headers).get_json()
+    assert person["lastModifiedBy"] == "officer.ola@example.council"
+
+
+def test_health_and_docs_are_public(client: FlaskClient) -> None:
+    no_token = {"Authorization": ""}
+    assert client.get("/api/v1/healthcheck", headers=no_token).status_code == 200
+    assert client.get("/api/v1/openapi.json", headers=no_token).status_code == 200
+    assert client.get("/api/v1/docs", headers=no_token).status_code == 200
+
+
+def test_openapi_document_declares_bearer_auth(client: FlaskClient) -> None:
+    spec = client.get("/api/v1/openapi.json").get_json()
+    assert spec["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
+    assert spec["security"] == [{"bearerAuth": []}]
+
+
+def test_security_headers_and_closed_cors(client: FlaskClient) -> None:
+    response = client.get(
+        "/api/v1/persons",
+        query_string={"firstName": "x"},
+        headers={"Origin": "https://evil.example"},
+    )
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "default-src 'none'" in response.headers["Content-Security-Policy"]
+    assert "Access-Control-Allow-Origin" not in response.headers
+
+
+def test_errors_never_carry_a_stack_trace(client: FlaskClient) -> None:
+    response = client.get("/api/v1/persons/not-a-uuid")
+    text = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Traceback" not in text and 'File "' not in text
