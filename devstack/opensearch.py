@@ -253,7 +253,7 @@ def _mvn(args: Sequence[str], *, cwd: Path, env: dict[str, str], what: str) -> N
         raise ProvisionError(
             "mvn not found on PATH: install Maven 3 (e.g. apt-get install maven) and retry"
         )
-    _run([mvn, "-B", "-q", *args], cwd=cwd, env=env, what=what)
+    _run([mvn, "-B", "-q", "-Dstyle.color=never", *args], cwd=cwd, env=env, what=what)
 
 
 # --------------------------------------------------------------------------- provisioning
