@@ -239,7 +239,8 @@ def _run(command: Sequence[str], *, cwd: Path, env: dict[str, str], what: str) -
     except OSError as error:
         raise ProvisionError(f"{what} failed: cannot run {command[0]}: {error}") from error
     if result.returncode != 0:
-        output = "\n".join((result.stdout + result.stderr).splitlines()[-30:])
+        output = re.sub(r"\x1b\[[0-9;]*m", "", result.stdout + result.stderr)  # colour codes
+        output = "\n".join(output.splitlines()[-30:])
         raise ProvisionError(
             f"{what} failed (exit {result.returncode}).\n"
             f"command: (cd {cwd} && {' '.join(command)})\n{output}\n"
@@ -253,7 +254,7 @@ def _mvn(args: Sequence[str], *, cwd: Path, env: dict[str, str], what: str) -> N
         raise ProvisionError(
             "mvn not found on PATH: install Maven 3 (e.g. apt-get install maven) and retry"
         )
-    _run([mvn, "-B", "-q", "-Dstyle.color=never", *args], cwd=cwd, env=env, what=what)
+    _run([mvn, "-B", "-q", *args], cwd=cwd, env=env, what=what)
 
 
 # --------------------------------------------------------------------------- provisioning
