@@ -96,8 +96,6 @@ def run(api_port: int, dynamodb_port: int, opensearch_port: int, seed: int, work
                 str(workers),
                 "--bind",
                 f"127.0.0.1:{api_port}",
-                "--access-logfile",
-                "-",
                 "service.app:create_app()",
             ],
             logs / "api.log",

@@ -35,6 +35,9 @@ def configure_logging(level: str) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    # Client libraries log request URLs and bodies (search terms are names): keep them quiet.
+    for noisy in ("opensearch", "opensearchpy.trace", "urllib3", "botocore", "werkzeug"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
 def init_request_logging(app: Flask) -> None:

@@ -9,10 +9,12 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 from flask import Flask, Response, json
 from flask_smorest import Api
+from flask_smorest.utils import prepare_response
 from opensearchpy.exceptions import ConnectionError as OpenSearchConnectionError
 from opensearchpy.exceptions import TransportError
 from werkzeug.exceptions import HTTPException
 
+from service.api.schemas import ProblemSchema
 from service.persons import InvalidPerson
 from service.store.errors import PersonAlreadyExists, PersonNotFound, VersionConflict
 
@@ -53,7 +55,21 @@ _DEFAULT_DETAIL = {
 
 
 class ProblemApi(Api):
-    """flask-smorest's Api with errors rendered as problem+json."""
+    """flask-smorest's Api with errors rendered, and documented, as problem+json."""
+
+    ERROR_SCHEMA = ProblemSchema
+
+    def _register_responses(self) -> None:
+        """Document every error status (and the default error) as a problem+json body."""
+        for status in HTTPStatus:
+            response: dict[str, Any] = {"description": status.phrase}
+            if not (100 <= status < 200) and status not in (204, 304):
+                response["schema"] = self.ERROR_SCHEMA
+            prepare_response(response, self.spec, PROBLEM_JSON)
+            self.spec.components.response(status.name, response, lazy=True)
+        default = {"description": "Default error response", "schema": self.ERROR_SCHEMA}
+        prepare_response(default, self.spec, PROBLEM_JSON)
+        self.spec.components.response(self.DEFAULT_ERROR_RESPONSE_NAME, default, lazy=True)
 
     def handle_http_exception(self, error: HTTPException) -> Response:  # type: ignore[override]
         status = error.code or 500
