@@ -16,6 +16,7 @@ from botocore.exceptions import ClientError
 from opensearchpy import OpenSearch
 
 from service.config import Settings
+from service.search.nicknames import with_nickname_synonyms
 
 _MAPPING_FILE = re.compile(r"^persons\.v(\d+)\.json$")
 
@@ -28,9 +29,10 @@ class MappingVersion:
     path: Path
 
     def body(self) -> dict[str, Any]:
+        """The index body, with the nickname synonyms filled in from the `nicknames` package."""
         body = json.loads(self.path.read_text(encoding="utf-8"))
         body.pop("_comment", None)
-        return body
+        return with_nickname_synonyms(body)
 
 
 def latest_mapping(mappings_dir: Path) -> MappingVersion:
@@ -61,13 +63,20 @@ def _table_exists(client: Any, name: str) -> bool:
     return True
 
 
-def _create_table(client: Any, name: str, key: str, stream: bool = False) -> None:
+def _create_table(
+    client: Any, name: str, key: str, stream: bool = False, sort_key: tuple[str, str] | None = None
+) -> None:
     request: dict[str, Any] = {
         "TableName": name,
         "KeySchema": [{"AttributeName": key, "KeyType": "HASH"}],
         "AttributeDefinitions": [{"AttributeName": key, "AttributeType": "S"}],
         "BillingMode": "PAY_PER_REQUEST",
     }
+    if sort_key:  # (attribute name, "S" or "N")
+        request["KeySchema"].append({"AttributeName": sort_key[0], "KeyType": "RANGE"})
+        request["AttributeDefinitions"].append(
+            {"AttributeName": sort_key[0], "AttributeType": sort_key[1]}
+        )
     if stream:
         request["StreamSpecification"] = {
             "StreamEnabled": True,
@@ -87,11 +96,21 @@ def ensure_tables(client: Any, settings: Settings) -> list[str]:
         (settings.persons_table, "id", True),
         (settings.counters_table, "name", False),
         (settings.checkpoints_table, "key", False),
+        (settings.dead_letters_table, "id", False),
     ]
+    sorted_tables = [
+        (settings.history_table, "personId", ("versionNumber", "N")),
+        (settings.extended_table, "personId", ("serviceArea", "S")),
+    ]
+    wanted += [(settings.cross_references_table, "key", False)]
     created = []
     for name, key, stream in wanted:
         if not _table_exists(client, name):
             _create_table(client, name, key, stream)
+            created.append(name)
+    for name, key, sort_key in sorted_tables:
+        if not _table_exists(client, name):
+            _create_table(client, name, key, sort_key=sort_key)
             created.append(name)
     return created
 

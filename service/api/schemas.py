@@ -172,32 +172,6 @@ class PersonSchema(Schema):
     lastModifiedBy = fields.String()
 
 
-class SearchArgsSchema(Schema):
-    """Query parameters of a person search."""
-
-    firstName = fields.String(validate=validate.Length(min=1, max=100))
-    surname = fields.String(validate=validate.Length(min=1, max=100))
-    lastName = fields.String(
-        validate=validate.Length(min=1, max=100), metadata={"description": "Alias of surname."}
-    )
-    pageSize = fields.Integer(validate=validate.Range(min=1, max=100), load_default=20)
-
-    @validates_schema
-    def _something_to_search(self, data: dict[str, Any], **_: Any) -> None:
-        if not any(data.get(name) for name in ("firstName", "surname", "lastName")):
-            raise ValidationError("give at least one of firstName, surname or lastName.", "_query")
-
-
-class SearchHitSchema(PersonSchema):
-    score = fields.Float()
-
-
-class SearchResultSchema(Schema):
-    results = fields.List(fields.Nested(SearchHitSchema))
-    total = fields.Integer()
-    nextCursor = fields.String(allow_none=True)
-
-
 class ProblemSchema(Schema):
     """An RFC 9457 problem document."""
 

@@ -1,29 +1,122 @@
-"""Person search (OpenSearch). Shares the /persons path with the record endpoints, GET only."""
+"""Person search and the duplicate check (OpenSearch). Shares the /persons path, GET and POST."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from service.api.schemas import SearchArgsSchema, SearchResultSchema
+from service.api.problems import problem
+from service.api.search_schemas import (
+    MatchArgsSchema,
+    MatchPersonSchema,
+    MatchResultSchema,
+    SearchArgsSchema,
+    SearchResultSchema,
+)
 from service.backends import backends
+from service.matching.matcher import Matcher
+from service.search.cursor import InvalidCursor
+from service.search.queries import SearchParams
+from service.search.searcher import PersonSearch as Searcher
 
 blp = Blueprint(
     "search",
     __name__,
     url_prefix="/api/v1/persons",
-    description="Search live people in OpenSearch despite typos, nicknames and phonetic spellings.",
+    description="Search live people and check for duplicates despite typos, nicknames and swaps.",
 )
+
+
+@blp.errorhandler(InvalidCursor)
+def _bad_cursor(exc: InvalidCursor) -> Response:
+    return problem(400, f"The cursor is not usable: {exc}.", {"cursor": [str(exc)]})
+
+
+def _searcher() -> Searcher:
+    """A searcher over the shared client, with this app's cursor settings."""
+    found = backends()
+    return Searcher(
+        found.opensearch,
+        found.settings.opensearch_alias,
+        keep_alive=found.settings.search_cursor_keep_alive,
+        max_page_size=found.settings.max_page_size,
+    )
+
+
+def search_params(args: dict[str, Any]) -> SearchParams:
+    """The search parameters of validated query arguments."""
+    return SearchParams(
+        first_name=args.get("firstName"),
+        surname=args.get("surname") or args.get("lastName"),
+        date_of_birth=args.get("dateOfBirth"),
+        national_insurance_no=args.get("nationalInsuranceNo"),
+        address=args.get("address"),
+        postcode=args.get("postcode"),
+        q=args.get("q"),
+        person_types=tuple(args.get("personType") or ()),
+        include_deceased=args["includeDeceased"],
+    )
+
+
+def match_query(person: dict[str, Any]) -> dict[str, Any]:
+    """The flat partial person the matcher compares: names, date, NI and one address."""
+    query = {
+        "firstName": person.get("firstName"),
+        "surname": person.get("surname") or person.get("lastName"),
+        "dateOfBirth": person.get("dateOfBirth"),
+        "nationalInsuranceNo": person.get("nationalInsuranceNo"),
+        "address": person.get("address"),
+        "postcode": person.get("postcode"),
+        "personTypes": person.get("personTypes"),
+        "includeDeceased": person["includeDeceased"],
+    }
+    current = [a for a in person.get("addresses") or [] if a.get("isCurrent", True)]
+    first = (current or person.get("addresses") or [{}])[0]
+    query["address"] = query["address"] or first.get("fullAddress")
+    query["postcode"] = query["postcode"] or first.get("postcode")
+    return query
 
 
 @blp.route("", methods=["GET"])
 class PersonSearch(MethodView):
     @blp.arguments(SearchArgsSchema, location="query")
     @blp.response(200, SearchResultSchema)
+    @blp.alt_response(400, description="A parameter or the cursor is not valid.")
     @blp.alt_response(503, description="Search is unavailable; id lookups still work.")
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
-        """Search live people by name (typos, phonetic spellings and prefixes match)."""
-        surname = args.get("surname") or args.get("lastName")
-        return backends().search.by_name(args.get("firstName"), surname, args["pageSize"])
+        """Search people by name, date of birth, NI number, address, postcode or free text.
+
+        Results are best first; follow `nextCursor` for the next page (a point in time keeps
+        the pages consistent while records change).
+        """
+        searcher = _searcher()
+        if args.get("cursor"):
+            return searcher.next_page(args["cursor"], args["explain"])
+        settings = backends().settings
+        page_size = args.get("pageSize") or settings.default_page_size
+        if page_size > settings.max_page_size:
+            return problem(
+                400,
+                "Some fields are not valid: pageSize",
+                {"pageSize": [f"must be at most {settings.max_page_size}."]},
+            )
+        return searcher.search(search_params(args), page_size, args["explain"])
+
+
+@blp.route("/matches", methods=["POST"])
+class PersonMatches(MethodView):
+    @blp.arguments(MatchPersonSchema)
+    @blp.arguments(MatchArgsSchema, location="query")
+    @blp.response(200, MatchResultSchema)
+    @blp.alt_response(400, description="The partial person is not valid.")
+    @blp.alt_response(503, description="Search is unavailable.")
+    def post(self, person: dict[str, Any], args: dict[str, Any]) -> dict[str, Any]:
+        """Duplicate check: the people most likely to be this partial person, scored and graded.
+
+        Grades follow FHIR Patient $match (certain, probable, possible); the score and the
+        reasons come from the Fellegi-Sunter model described in the README.
+        """
+        return Matcher(_searcher()).match(match_query(person), args["limit"], args["explain"])

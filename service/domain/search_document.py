@@ -21,13 +21,30 @@ NAME_FIELDS = (
 )
 
 
+def date_of_birth_masks(date_of_birth: str) -> list[str]:
+    """The date with each digit in turn masked: two dates one digit apart share one of these."""
+    digits = date_of_birth.replace("-", "")
+    return [f"mask{i}:{digits[:i]}_{digits[i + 1:]}" for i in range(len(digits))]
+
+
 def date_of_birth_parts(date_of_birth: str) -> list[str]:
-    """Partial forms of a YYYY-MM-DD date so that year, year-month and a day/month swap match."""
+    """Partial forms of a YYYY-MM-DD date: year, year-month, day/month swap and one-digit typos."""
     year, month, day = date_of_birth.split("-")
     parts = [f"y:{year}", f"ym:{year}-{month}", f"md:{month}-{day}"]
     if month != day and int(day) <= 12:
         parts.append(f"swapped:{year}-{day}-{month}")
-    return parts
+    return parts + date_of_birth_masks(date_of_birth)
+
+
+def compact_postcode(postcode: str) -> str:
+    """A postcode upper-case without spaces: the form postcodes are compared in."""
+    return "".join(postcode.split()).upper()
+
+
+def postcode_district(postcode: str) -> str:
+    """The outward code (district) of a UK postcode, e.g. E8 for E8 1AB."""
+    compact = compact_postcode(postcode)
+    return compact[:-3] if len(compact) > 3 else compact
 
 
 def search_document(item: dict[str, Any]) -> dict[str, Any]:
@@ -50,12 +67,14 @@ def search_document(item: dict[str, Any]) -> dict[str, Any]:
     document["personTypes"] = list(item.get("personTypes") or [])
     addresses = item.get("addresses") or []
     document["addresses"] = [a["fullAddress"] for a in addresses if a.get("fullAddress")]
-    document["postcodes"] = [
-        a["postcode"].replace(" ", "").upper() for a in addresses if a.get("postcode")
-    ]
-    document["crossReferences"] = [
-        f"{ref['system']}:{ref['reference']}" for ref in item.get("crossReferences") or []
-    ]
+    postcodes = [a["postcode"] for a in addresses if a.get("postcode")]
+    document["postcodes"] = [compact_postcode(p) for p in postcodes]
+    document["postcodeDistricts"] = sorted({postcode_district(p) for p in postcodes})
+    references = item.get("crossReferences") or []
+    document["crossReferences"] = [f"{ref['system']}:{ref['reference']}" for ref in references]
+    document["referenceIds"] = [ref["reference"] for ref in references]
+    if item.get("personRef") is not None:
+        document["referenceIds"].append(str(item["personRef"]))
     if item.get("lastModified"):
         document["lastModified"] = item["lastModified"]
     return document

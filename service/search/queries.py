@@ -1,53 +1,288 @@
 """Build OpenSearch queries from search parameters: pure functions, tested without a server.
 
-User text only ever goes into `match`-family queries (never query_string), so punctuation in the
-input is harmless.
+User text only ever goes into `match`, `multi_match` and `term` queries (never query_string), so
+punctuation in the input is harmless. Every scoring clause is named (`_name`) so that `explain`
+can say which clauses a hit matched.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
+from service.domain.normalise import compact_ni
+from service.domain.search_document import compact_postcode, date_of_birth_masks, postcode_district
+
 LIVE_ONLY = {"term": {"isDeleted": False}}
+SORT = [{"_score": "desc"}, {"id": "asc"}]
+NAME_GROUPS = {"firstName": "firstNames", "surname": "surnames"}
+# (sub-field, label, boost): how one name is compared, strongest first.
+NAME_ANALYSES = (
+    ("", "exact", 4.0),
+    ("nickname", "nickname", 2.0),
+    ("phonetic", "phonetic", 1.5),
+    ("bm", "phonetic-bm", 1.0),
+    ("edge", "prefix", 1.0),
+)
+SWAPPED_WEIGHT = 0.6
 
 
-def _name_clauses(field: str, value: str) -> list[dict[str, Any]]:
-    """Exact, typo-tolerant, phonetic and prefix matches of one name field, weighted."""
+@dataclass(frozen=True)
+class SearchParams:
+    """What a search or a match asks for; every field optional (the API checks one is given)."""
+
+    first_name: str | None = None
+    surname: str | None = None
+    date_of_birth: str | None = None  # YYYY, YYYY-MM or YYYY-MM-DD
+    national_insurance_no: str | None = None
+    address: str | None = None
+    postcode: str | None = None
+    q: str | None = None
+    person_types: tuple[str, ...] = field(default_factory=tuple)
+    include_deceased: bool = False
+
+
+def _named(kind: str, field_name: str, query: dict[str, Any], name: str) -> dict[str, Any]:
+    return {kind: {field_name: {**query, "_name": name}}}
+
+
+def name_clauses(label: str, group: str, value: str, weight: float = 1.0) -> list[dict[str, Any]]:
+    """Exact, nickname, typo, phonetic and prefix comparisons of one name against a field group."""
+    clauses = []
+    for sub, kind, boost in NAME_ANALYSES:
+        if kind == "nickname" and group != "firstNames":
+            continue  # nicknames are of first names only
+        target = f"{group}.{sub}" if sub else group
+        query = {"query": value, "boost": round(boost * weight, 2)}
+        clauses.append(_named("match", target, query, f"{label}:{kind}"))
+    typo = {
+        "query": value,
+        "fuzziness": "AUTO",
+        "prefix_length": 1,
+        "boost": round(2.0 * weight, 2),
+    }
+    clauses.insert(1, _named("match", group, typo, f"{label}:typo"))
+    return clauses
+
+
+def _either(clauses: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"bool": {"should": clauses, "minimum_should_match": 1}}
+
+
+def name_query(label: str, value: str) -> dict[str, Any]:
+    """One name, in its own field group or (weaker) in the other one: swapped names still match."""
+    own = NAME_GROUPS[label]
+    other = next(g for g in NAME_GROUPS.values() if g != own)
+    return _either(
+        name_clauses(label, own, value)
+        + name_clauses(f"{label}:swapped", other, value, SWAPPED_WEIGHT)
+    )
+
+
+def date_of_birth_clauses(value: str) -> list[dict[str, Any]]:
+    """Exact, day/month-swapped and one-digit-typo forms of a full date; partial dates by prefix."""
+    if len(value) == 4:
+        return [_named("term", "dateOfBirthParts", {"value": f"y:{value}"}, "dateOfBirth:year")]
+    if len(value) == 7:
+        return [
+            _named("term", "dateOfBirthParts", {"value": f"ym:{value}"}, "dateOfBirth:yearMonth")
+        ]
+    year, month, day = value.split("-")
+    clauses = [_named("term", "dateOfBirth", {"value": value, "boost": 3.0}, "dateOfBirth:exact")]
+    if month != day and int(day) <= 12:
+        swapped = {"value": f"swapped:{year}-{day}-{month}", "boost": 2.0}
+        clauses.append(_named("term", "dateOfBirthParts", swapped, "dateOfBirth:swapped"))
     return [
-        {"match": {field: {"query": value, "boost": 4.0, "_name": f"{field}:exact"}}},
+        *clauses,
         {
-            "match": {
-                field: {
-                    "query": value,
-                    "fuzziness": "AUTO",
-                    "prefix_length": 1,
-                    "boost": 2.0,
-                    "_name": f"{field}:typo",
-                }
+            "terms": {
+                "dateOfBirthParts": date_of_birth_masks(value),
+                "boost": 1.0,
+                "_name": "dateOfBirth:typo",
             }
         },
-        {
-            "match": {
-                f"{field}.phonetic": {"query": value, "boost": 1.5, "_name": f"{field}:phonetic"}
-            }
-        },
-        {"match": {f"{field}.edge": {"query": value, "boost": 1.0, "_name": f"{field}:prefix"}}},
     ]
 
 
-def person_search_query(
-    first_name: str | None, surname: str | None, page_size: int
+def ni_clauses(value: str) -> list[dict[str, Any]]:
+    """An NI number exactly (any case or spacing), or its prefix and digits without the suffix."""
+    compact = compact_ni(value)
+    return [
+        _named(
+            "term",
+            "nationalInsuranceNo",
+            {"value": compact, "boost": 5.0},
+            "nationalInsuranceNo:exact",
+        ),
+        _named(
+            "term",
+            "nationalInsuranceNo.stem",
+            {"value": compact[:8], "boost": 3.0},
+            "nationalInsuranceNo:withoutSuffix",
+        ),
+    ]
+
+
+def postcode_clauses(value: str) -> list[dict[str, Any]]:
+    """A postcode exactly (any case or spacing), or only its district (outward code)."""
+    return [
+        _named(
+            "term", "postcodes", {"value": compact_postcode(value), "boost": 2.0}, "postcode:exact"
+        ),
+        _named(
+            "term",
+            "postcodeDistricts",
+            {"value": postcode_district(value), "boost": 0.5},
+            "postcode:district",
+        ),
+    ]
+
+
+def address_clauses(value: str) -> list[dict[str, Any]]:
+    """Address words, most of which must match."""
+    query = {"query": value, "minimum_should_match": "2<75%", "boost": 1.5}
+    return [_named("match", "addresses", query, "address:words")]
+
+
+def free_text_clauses(value: str) -> list[dict[str, Any]]:
+    """Free text over names, addresses and references (ids, NI numbers and postcodes exactly)."""
+    text_fields = ["firstNames^2", "surnames^2", "addresses"]
+    compact = compact_ni(value)
+    return [
+        {
+            "multi_match": {
+                "query": value,
+                "type": "cross_fields",
+                "fields": text_fields,
+                "operator": "and",
+                "boost": 3.0,
+                "_name": "q:words",
+            }
+        },
+        {
+            "multi_match": {
+                "query": value,
+                "type": "best_fields",
+                "fields": [*text_fields, "firstNames.phonetic", "surnames.phonetic"],
+                "fuzziness": "AUTO",
+                "prefix_length": 1,
+                "_name": "q:fuzzy",
+            }
+        },
+        _named("term", "referenceIds", {"value": value.strip(), "boost": 10.0}, "q:reference"),
+        _named(
+            "term",
+            "nationalInsuranceNo",
+            {"value": compact, "boost": 10.0},
+            "q:nationalInsuranceNo",
+        ),
+        _named("term", "postcodes", {"value": compact_postcode(value), "boost": 3.0}, "q:postcode"),
+    ]
+
+
+def _identifier_clauses(params: SearchParams) -> list[list[dict[str, Any]]]:
+    """One group of alternative clauses per non-name criterion given."""
+    groups = []
+    if params.date_of_birth:
+        groups.append(date_of_birth_clauses(params.date_of_birth))
+    if params.national_insurance_no:
+        groups.append(ni_clauses(params.national_insurance_no))
+    if params.postcode:
+        groups.append(postcode_clauses(params.postcode))
+    if params.address:
+        groups.append(address_clauses(params.address))
+    return groups
+
+
+def filters(params: SearchParams) -> list[dict[str, Any]]:
+    """Live people only; optionally of some person types; the deceased only when asked for."""
+    result: list[dict[str, Any]] = [LIVE_ONLY]
+    if params.person_types:
+        result.append({"terms": {"personTypes": list(params.person_types)}})
+    if not params.include_deceased:
+        result.append({"bool": {"must_not": [{"exists": {"field": "dateOfDeath"}}]}})
+    return result
+
+
+def search_query(params: SearchParams) -> dict[str, Any]:
+    """The query of a staff search: names and free text must match, the rest raises the score.
+
+    With no name and no free text, at least one of the identifiers given must match instead.
+    """
+    must = [
+        name_query(label, value)
+        for label, value in (("firstName", params.first_name), ("surname", params.surname))
+        if value
+    ]
+    if params.q:
+        must.append(_either(free_text_clauses(params.q)))
+    identifiers = _identifier_clauses(params)
+    should = [clause for group in identifiers for clause in group]
+    query: dict[str, Any] = {"filter": filters(params)}
+    if must:
+        query["must"] = must
+        if should:
+            query["should"] = should
+    else:
+        query["must"] = [_either(should)]
+    return {"bool": query}
+
+
+def search_body(
+    params: SearchParams,
+    page_size: int,
+    pit: dict[str, str] | None = None,
+    search_after: list[Any] | None = None,
 ) -> dict[str, Any]:
-    """The request body of a name search over live people."""
-    must: list[dict[str, Any]] = []
-    for field, value in (("firstName", first_name), ("surname", surname)):
-        if value:
-            must.append(
-                {"bool": {"should": _name_clauses(field, value), "minimum_should_match": 1}}
-            )
-    return {
+    """The full request body of one page of a search, in a point in time when one is given."""
+    body: dict[str, Any] = {
         "size": page_size,
         "track_total_hits": True,
-        "query": {"bool": {"must": must, "filter": [LIVE_ONLY]}},
-        "sort": [{"_score": "desc"}, {"id": "asc"}],
+        "query": search_query(params),
+        "sort": SORT,
+    }
+    if pit:
+        body["pit"] = pit
+    if search_after:
+        body["search_after"] = search_after
+    return body
+
+
+def candidate_body(params: SearchParams, size: int) -> dict[str, Any]:
+    """Candidates for a duplicate check: anything sharing a name, a date of birth or an id."""
+    clauses = [
+        clause
+        for label, value in (("firstName", params.first_name), ("surname", params.surname))
+        if value
+        for clause in name_query(label, value)["bool"]["should"]
+    ]
+    clauses += [clause for group in _identifier_clauses(params) for clause in group]
+    return {
+        "size": size,
+        "query": {
+            "bool": {"should": clauses, "minimum_should_match": 1, "filter": filters(params)}
+        },
+        "sort": SORT,
+    }
+
+
+def baseline_body(first_name: str | None, surname: str | None, size: int) -> dict[str, Any]:
+    """The benchmark's baseline: one plain multi_match with fuzziness AUTO over the name fields."""
+    text = " ".join(value for value in (first_name, surname) if value)
+    return {
+        "size": size,
+        "query": {
+            "bool": {
+                "must": [
+                    {
+                        "multi_match": {
+                            "query": text,
+                            "fields": ["firstName", "surname"],
+                            "fuzziness": "AUTO",
+                        }
+                    }
+                ],
+                "filter": [LIVE_ONLY],
+            }
+        },
     }

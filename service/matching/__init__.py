@@ -1,0 +1,1 @@
+"""Duplicate matching: field comparisons, a Fellegi-Sunter scoring model, bulk CSV matching."""

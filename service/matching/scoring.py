@@ -1,0 +1,72 @@
+"""Score one candidate against a partial person: compare each field, then apply the model."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from service.matching import model
+from service.matching.compare import NAME_LEVELS, address_level, date_level, name_level, ni_level
+
+# Cross comparisons good enough to call a pair of names swapped.
+_SWAP_LEVELS = {"exact", "nickname", "typo", "phonetic"}
+
+
+@dataclass(frozen=True)
+class Scored:
+    """A candidate's score in [0, 1], its grade and the reasons behind them."""
+
+    score: float
+    grade: str | None
+    reasons: list[model.Reason]
+
+
+def _first_names(candidate: dict[str, Any]) -> list[str | None]:
+    return [candidate.get(k) for k in ("firstName", "preferredFirstName", "middleName")]
+
+
+def _surnames(candidate: dict[str, Any]) -> list[str | None]:
+    return [candidate.get(k) for k in ("surname", "preferredSurname")]
+
+
+def _name_weight(levels: dict[str, str | None]) -> float:
+    return sum(model.weight(f, lv) for f, lv in levels.items() if lv is not None)
+
+
+def name_levels(query: dict[str, Any], candidate: dict[str, Any]) -> dict[str, str | None]:
+    """Name agreement as given, or as one swappedNames level when that is the better reading."""
+    straight = {
+        "firstName": name_level(query.get("firstName"), _first_names(candidate), nicknames=True),
+        "surname": name_level(query.get("surname"), _surnames(candidate), nicknames=False),
+    }
+    crossed = (
+        name_level(query.get("firstName"), _surnames(candidate), nicknames=False),
+        name_level(query.get("surname"), _first_names(candidate), nicknames=True),
+    )
+    if all(level in _SWAP_LEVELS for level in crossed):
+        swapped = {"swappedNames": "swapped"}
+        if _name_weight(swapped) > _name_weight(straight):
+            return swapped
+    return straight
+
+
+def field_levels(query: dict[str, Any], candidate: dict[str, Any]) -> dict[str, str | None]:
+    """The agreement level of every field (None where a side is missing)."""
+    return {
+        **name_levels(query, candidate),
+        "dateOfBirth": date_level(query.get("dateOfBirth"), candidate.get("dateOfBirth")),
+        "nationalInsuranceNo": ni_level(
+            query.get("nationalInsuranceNo"), candidate.get("nationalInsuranceNo")
+        ),
+        "address": address_level(query.get("address"), query.get("postcode"), candidate),
+    }
+
+
+def score_candidate(query: dict[str, Any], candidate: dict[str, Any]) -> Scored:
+    """Compare a partial person with a candidate document and score the pair."""
+    found = model.reasons(field_levels(query, candidate))
+    value = model.score(found)
+    return Scored(value, model.grade(value), found)
+
+
+assert set(NAME_LEVELS) == set(model.M_U["firstName"]) == set(model.M_U["surname"])
