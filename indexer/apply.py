@@ -4,10 +4,15 @@ Writes are idempotent and ordered by the record's own version (`version_type=ext
 repeated or late record is refused by OpenSearch as a version conflict, which counts as applied.
 A deletion is written as a tombstone document at a higher version, so it stays deleted whatever
 arrives after it.
+
+Each record that is not applied is either *poison* (it can never be applied: it cannot be turned
+into a document, or OpenSearch rejects the document itself) or *failed* (OpenSearch was
+unreachable, overloaded or refused for a reason that may pass, so it must be retried).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -19,6 +24,10 @@ from opensearchpy.helpers import streaming_bulk
 from service.domain.search_document import search_document
 from service.store.items import from_item
 
+# Statuses for which OpenSearch rejects the document itself; retrying can never succeed.
+_POISON_STATUSES = frozenset({400, 413})
+_MAX_CHUNK_BYTES = 5 * 1024 * 1024
+
 
 class PoisonRecord(ValueError):
     """A stream record that can never be turned into an index write."""
@@ -26,20 +35,42 @@ class PoisonRecord(ValueError):
 
 @dataclass
 class BatchResult:
-    """What happened to one batch: failures keyed by the record's sequence number."""
+    """What happened to one batch; poison and failed records are keyed by sequence number."""
 
     applied: int = 0
     stale: int = 0
     failed: dict[str, str] = field(default_factory=dict)
+    poison: dict[str, str] = field(default_factory=dict)
     newest_change_at: datetime | None = None
 
     @property
     def ok(self) -> bool:
+        """True when nothing needs a retry (poison records are handled by the caller)."""
         return not self.failed
 
 
-def _sequence_number(record: dict[str, Any]) -> str:
+def redact(text: str) -> str:
+    """An error message without quoted values, which may hold personal data."""
+    text = re.sub(r"Preview of field's value:.*$", "", text, flags=re.DOTALL)
+    return re.sub(r"'[^']*'", "'…'", text).strip()
+
+
+def sequence_number(record: dict[str, Any]) -> str:
+    """The stream sequence number that identifies a record."""
     return str(record["dynamodb"]["SequenceNumber"])
+
+
+def document_action(item: dict[str, Any], index: str, version: int | None = None) -> dict[str, Any]:
+    """The external-versioned bulk index action for a stored item (person or tombstone)."""
+    document = search_document(item)
+    return {
+        "_op_type": "index",
+        "_index": index,
+        "_id": document["id"],
+        "version": int(item["versionNumber"]) if version is None else version,
+        "version_type": "external",
+        "_source": document,
+    }
 
 
 def index_action(record: dict[str, Any], index: str) -> dict[str, Any]:
@@ -48,34 +79,24 @@ def index_action(record: dict[str, Any], index: str) -> dict[str, Any]:
     change = record.get("dynamodb", {})
     try:
         if event in {"INSERT", "MODIFY"}:
-            item = from_item(change["NewImage"])
-            version = int(item["versionNumber"])
-            document = search_document(item)
-        elif event == "REMOVE":
+            return document_action(from_item(change["NewImage"]), index)
+        if event == "REMOVE":
             item = (
                 from_item(change["OldImage"]) if "OldImage" in change else from_item(change["Keys"])
             )
             if "versionNumber" not in item:
                 raise PoisonRecord("REMOVE record has no old image with a versionNumber")
-            version = int(item["versionNumber"]) + 1
-            document = {"id": item["id"], "isDeleted": True}
-        else:
-            raise PoisonRecord(f"unknown eventName {event!r}")
-    except (KeyError, TypeError, ValueError) as exc:
-        if isinstance(exc, PoisonRecord):
-            raise
-        raise PoisonRecord(f"cannot build a document: {type(exc).__name__}: {exc}") from exc
-    return {
-        "_op_type": "index",
-        "_index": index,
-        "_id": document["id"],
-        "version": version,
-        "version_type": "external",
-        "_source": document,
-    }
+            tombstone = {"id": item["id"], "isDeleted": True}
+            return document_action(tombstone, index, version=int(item["versionNumber"]) + 1)
+        raise PoisonRecord(f"unknown eventName {event!r}")
+    except PoisonRecord:
+        raise
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise PoisonRecord(redact(f"cannot build a document: {type(exc).__name__}: {exc}")) from exc
 
 
-def _change_time(record: dict[str, Any]) -> datetime | None:
+def change_time(record: dict[str, Any]) -> datetime | None:
+    """When DynamoDB made the change (stream records carry a datetime, Lambda events a number)."""
     created = record.get("dynamodb", {}).get("ApproximateCreationDateTime")
     if created is None:
         return None
@@ -84,20 +105,36 @@ def _change_time(record: dict[str, Any]) -> datetime | None:
     return datetime.fromtimestamp(float(created), UTC)
 
 
-def apply_batch(client: OpenSearch, index: str, records: Iterable[dict[str, Any]]) -> BatchResult:
-    """Apply records in order; report each one that failed by its sequence number."""
+def bulk_failure(outcome: dict[str, Any]) -> tuple[bool, str]:
+    """(is_poison, redacted reason) for one failed bulk item."""
+    status = outcome.get("status")
+    error = outcome.get("error") or outcome.get("exception") or outcome
+    if isinstance(error, dict):
+        reason = f"{error.get('type', 'error')}: {error.get('reason', '')}"
+    else:
+        reason = str(error)
+    return status in _POISON_STATUSES, redact(f"OpenSearch refused the write ({status}): {reason}")
+
+
+def apply_batch(
+    client: OpenSearch,
+    index: str,
+    records: Iterable[dict[str, Any]],
+    chunk_size: int = 500,
+) -> BatchResult:
+    """Apply records in order in bulk requests of at most `chunk_size` actions (and 5 MB)."""
     result = BatchResult()
     actions: list[dict[str, Any]] = []
     sequence_numbers: list[str] = []
     for record in records:
-        sequence = _sequence_number(record)
+        sequence = sequence_number(record)
         try:
             actions.append(index_action(record, index))
         except PoisonRecord as exc:
-            result.failed[sequence] = str(exc)
+            result.poison[sequence] = str(exc)
             continue
         sequence_numbers.append(sequence)
-        changed_at = _change_time(record)
+        changed_at = change_time(record)
         if changed_at and (result.newest_change_at is None or changed_at > result.newest_change_at):
             result.newest_change_at = changed_at
     if not actions:
@@ -105,7 +142,8 @@ def apply_batch(client: OpenSearch, index: str, records: Iterable[dict[str, Any]
     outcomes: Iterator[tuple[bool, dict[str, Any]]] = streaming_bulk(
         client,
         actions,
-        chunk_size=500,
+        chunk_size=chunk_size,
+        max_chunk_bytes=_MAX_CHUNK_BYTES,
         max_retries=3,
         initial_backoff=1,
         raise_on_error=False,
@@ -118,6 +156,6 @@ def apply_batch(client: OpenSearch, index: str, records: Iterable[dict[str, Any]
         elif outcome.get("status") == 409:
             result.stale += 1
         else:
-            error = outcome.get("error") or outcome.get("exception") or outcome
-            result.failed[sequence] = f"OpenSearch refused the write: {error}"
+            poison, reason = bulk_failure(outcome)
+            (result.poison if poison else result.failed)[sequence] = reason
     return result

@@ -5,9 +5,9 @@ A checkpoint is written only after OpenSearch acknowledged every record up to it
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from service.store.items import from_item, to_item
 
@@ -20,6 +20,20 @@ class Checkpoint:
 
     sequence_number: str | None
     finished: bool = False
+
+
+class Checkpoints(Protocol):
+    """What the stream poller needs from a checkpoint store."""
+
+    def get(self, stream_arn: str, shard_id: str) -> Checkpoint | None: ...
+
+    def save(self, stream_arn: str, shard_id: str, checkpoint: Checkpoint) -> None: ...
+
+    def record_progress(
+        self, applied_at: datetime, newest_change_at: datetime | None, records: int, rate: float
+    ) -> None: ...
+
+    def record_caught_up(self, at: datetime, rate: float) -> None: ...
 
 
 class CheckpointStore:
@@ -52,15 +66,67 @@ class CheckpointStore:
             item["sequenceNumber"] = checkpoint.sequence_number
         self._client.put_item(TableName=self._table, Item=to_item(item))
 
-    def record_progress(self, applied_at: datetime, newest_change_at: datetime | None) -> None:
-        """Remember when the indexer last applied a change, and how old that change was."""
-        item: dict[str, Any] = {"key": STATUS_KEY, "lastAppliedAt": applied_at.isoformat()}
+    def _update_status(
+        self, assignments: dict[str, Any], add: dict[str, int] | None = None
+    ) -> None:
+        names = {f"#{name}": name for name in [*assignments, *(add or {})]}
+        values = to_item(
+            {f":{name}": value for name, value in [*assignments.items(), *(add or {}).items()]}
+        )
+        expression = "SET " + ", ".join(f"#{name} = :{name}" for name in assignments)
+        if add:
+            expression += " ADD " + ", ".join(f"#{name} :{name}" for name in add)
+        self._client.update_item(
+            TableName=self._table,
+            Key={"key": {"S": STATUS_KEY}},
+            UpdateExpression=expression,
+            ExpressionAttributeNames=names,
+            ExpressionAttributeValues=values,
+        )
+
+    def record_progress(
+        self,
+        applied_at: datetime,
+        newest_change_at: datetime | None,
+        records: int = 0,
+        rate: float = 0.0,
+    ) -> None:
+        """Remember when changes were last applied, how old they were and how fast it goes."""
+        assignments: dict[str, Any] = {
+            "lastAppliedAt": applied_at.isoformat(),
+            "recordsPerSecond": str(round(rate, 3)),
+        }
         if newest_change_at is not None:
-            item["lastChangeAt"] = newest_change_at.isoformat()
-        self._client.put_item(TableName=self._table, Item=to_item(item))
+            assignments["lastChangeAt"] = newest_change_at.isoformat()
+        self._update_status(assignments, {"appliedTotal": records})
+
+    def record_caught_up(self, at: datetime, rate: float) -> None:
+        """Remember that, at `at`, the stream held nothing the index had not seen."""
+        self._update_status({"caughtUpAt": at.isoformat(), "recordsPerSecond": str(round(rate, 3))})
 
     def status(self) -> dict[str, Any] | None:
         response = self._client.get_item(
             TableName=self._table, Key={"key": {"S": STATUS_KEY}}, ConsistentRead=True
         )
         return from_item(response["Item"]) if "Item" in response else None
+
+
+@dataclass
+class MemoryCheckpoints:
+    """Checkpoints held in memory: a rebuild's private catch-up reader, which records no status."""
+
+    positions: dict[tuple[str, str], Checkpoint] = field(default_factory=dict)
+
+    def get(self, stream_arn: str, shard_id: str) -> Checkpoint | None:
+        return self.positions.get((stream_arn, shard_id))
+
+    def save(self, stream_arn: str, shard_id: str, checkpoint: Checkpoint) -> None:
+        self.positions[(stream_arn, shard_id)] = checkpoint
+
+    def record_progress(
+        self, applied_at: datetime, newest_change_at: datetime | None, records: int, rate: float
+    ) -> None:
+        """Status belongs to the live indexer; a private reader does not report it."""
+
+    def record_caught_up(self, at: datetime, rate: float) -> None:
+        """Status belongs to the live indexer; a private reader does not report it."""

@@ -2,33 +2,73 @@
 
 Configure the mapping with `FunctionResponseTypes: ["ReportBatchItemFailures"]`: records that
 could not be applied are reported by sequence number and Lambda retries from the earliest one.
+Poison records go to the dead-letter table instead, so one bad record never blocks the shard.
 """
 
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
+from botocore.exceptions import BotoCoreError, ClientError
 from opensearchpy import OpenSearch
 
-from indexer.apply import apply_batch
+from indexer.apply import apply_batch, sequence_number
+from indexer.checkpoints import CheckpointStore
+from indexer.deadletters import DeadLetterStore
 from service import clients
 from service.config import Settings
 
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class LambdaBackends:
+    """What one Lambda container keeps between invocations."""
+
+    opensearch: OpenSearch
+    index: str
+    dead_letters: DeadLetterStore
+    status: CheckpointStore | None = None
+
 
 @cache
-def _client_and_alias() -> tuple[OpenSearch, str]:
+def _backends() -> LambdaBackends:
     settings = Settings.from_env()
-    return clients.opensearch_client(settings, "batch"), settings.opensearch_alias
+    dynamodb = clients.dynamodb_client(settings, "batch")
+    return LambdaBackends(
+        opensearch=clients.opensearch_client(settings, "batch"),
+        index=settings.opensearch_alias,
+        dead_letters=DeadLetterStore(dynamodb, settings.dead_letters_table),
+        status=CheckpointStore(dynamodb, settings.checkpoints_table),
+    )
 
 
-def handle(event: dict[str, Any], client: OpenSearch, index: str) -> dict[str, Any]:
-    """Apply one event's records; the response lists every record that failed."""
-    result = apply_batch(client, index, event.get("Records", []))
-    return {"batchItemFailures": [{"itemIdentifier": seq} for seq in sorted(result.failed)]}
+def handle(event: dict[str, Any], backends: LambdaBackends) -> dict[str, Any]:
+    """Apply one event's records; the response lists every record Lambda must retry."""
+    records = event.get("Records", [])
+    result = apply_batch(backends.opensearch, backends.index, records)
+    failures = set(result.failed)
+    by_sequence = {sequence_number(record): record for record in records}
+    for sequence, reason in result.poison.items():
+        try:
+            backends.dead_letters.put(by_sequence[sequence], reason, source="lambda")
+        except (ClientError, BotoCoreError) as exc:
+            log.warning("dead-letter write failed", extra={"error": type(exc).__name__})
+            failures.add(sequence)
+    if backends.status is not None and result.applied + result.stale:
+        try:
+            backends.status.record_progress(
+                datetime.now(UTC), result.newest_change_at, result.applied + result.stale, 0.0
+            )
+        except (ClientError, BotoCoreError) as exc:  # status is informative; never fail for it
+            log.warning("indexer status not recorded", extra={"error": type(exc).__name__})
+    return {"batchItemFailures": [{"itemIdentifier": seq} for seq in sorted(failures, key=int)]}
 
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """The Lambda entry point."""
-    client, alias = _client_and_alias()
-    return handle(event, client, alias)
+    return handle(event, _backends())

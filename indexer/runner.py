@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from indexer.checkpoints import CheckpointStore
+from indexer.deadletters import DeadLetterStore
 from indexer.stream import StreamPoller
 from service import clients
 from service.bootstrap import persons_stream_arn
@@ -19,11 +20,12 @@ def build_poller(settings: Settings) -> StreamPoller:
         stream_arn=persons_stream_arn(dynamodb, settings),
         index=settings.opensearch_alias,
         batch_size=settings.indexer_batch_size,
+        dead_letters=DeadLetterStore(dynamodb, settings.dead_letters_table),
     )
 
 
 def drain(poller: StreamPoller, max_polls: int = 1000) -> int:
-    """Poll until a pass finds no new records; returns how many records were applied."""
+    """Poll until a pass finds no new records; returns how many records were read."""
     total = 0
     for _ in range(max_polls):
         processed = poller.poll_once()

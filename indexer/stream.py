@@ -1,25 +1,33 @@
 """The long-running host of the indexer: tails the Persons table's stream.
 
-Shards are read parents first. On any error the in-memory iterators are dropped and re-acquired
-from the stored checkpoints (moto can leave stale iterators; AWS iterators expire after 15
-minutes), and the poller backs off instead of spinning.
+Shards are read parents first. A checkpoint moves only after OpenSearch acknowledged the batch
+and any poison record in it was set aside in the dead-letter table. On any error the in-memory
+iterators are dropped and re-acquired from the stored checkpoints (moto can leave stale
+iterators; AWS iterators expire after 15 minutes), and the poller backs off instead of spinning.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from botocore.exceptions import ClientError
 from opensearchpy import OpenSearch
 
-from indexer.apply import apply_batch
-from indexer.checkpoints import Checkpoint, CheckpointStore
+from indexer.apply import apply_batch, sequence_number
+from indexer.checkpoints import Checkpoint, Checkpoints
+from indexer.deadletters import DeadLetterStore
+from indexer.status import Throughput
 
 log = logging.getLogger(__name__)
+
+# How often an idle poller tells the status item that it is caught up.
+HEARTBEAT_SECONDS = 5.0
 
 
 class BatchNotApplied(RuntimeError):
@@ -46,20 +54,61 @@ def order_shards(shards: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return ordered
 
 
+def readable_shards(shards: list[dict[str, Any]], finished: set[str]) -> list[str]:
+    """Ids of the shards to read now: unfinished ones whose parent (if still listed) is finished."""
+    known = {shard["ShardId"] for shard in shards}
+    readable = []
+    for shard in order_shards(shards):
+        shard_id = shard["ShardId"]
+        parent = shard.get("ParentShardId")
+        if shard_id in finished:
+            continue
+        # A parent aged out of the stream (24 h on AWS) no longer blocks its children.
+        if parent and parent in known and parent not in finished:
+            continue
+        readable.append(shard_id)
+    return readable
+
+
+@dataclass
+class Backoff:
+    """Exponential back-off between failed polls, reset by a successful one."""
+
+    initial: float
+    maximum: float
+    current: float = 0.0
+
+    def next(self) -> float:
+        """The pause before the next attempt: initial, then doubling up to the maximum."""
+        self.current = self.initial if self.current == 0 else min(self.current * 2, self.maximum)
+        return self.current
+
+    def reset(self) -> None:
+        self.current = 0.0
+
+
+def _error_code(exc: ClientError) -> str:
+    return str(exc.response.get("Error", {}).get("Code", ""))
+
+
 @dataclass
 class StreamPoller:
     """Reads every shard of one stream and applies its records to the OpenSearch alias."""
 
     streams: Any
     opensearch: OpenSearch
-    checkpoints: CheckpointStore
+    checkpoints: Checkpoints
     stream_arn: str
     index: str
     batch_size: int = 100
+    # Where poison records go; without it a poison record stops the shard (nothing is lost).
+    dead_letters: DeadLetterStore | None = None
     # Further consumers of each batch (e.g. the change history), run after OpenSearch acknowledged
     # it and before the checkpoint moves; each must be idempotent, as records can come again.
     sinks: list[Callable[[list[dict[str, Any]]], None]] = field(default_factory=list)
     _iterators: dict[str, str | None] = field(default_factory=dict)
+    _throughput: Throughput = field(default_factory=Throughput)
+    _last_heartbeat: float = float("-inf")
 
     def _shards(self) -> list[dict[str, Any]]:
         shards: list[dict[str, Any]] = []
@@ -72,19 +121,36 @@ class StreamPoller:
                 return order_shards(shards)
             kwargs["ExclusiveStartShardId"] = last
 
+    def _get_iterator(self, shard_id: str, request: dict[str, Any]) -> str:
+        return self.streams.get_shard_iterator(
+            StreamArn=self.stream_arn, ShardId=shard_id, **request
+        )["ShardIterator"]
+
     def _iterator(self, shard_id: str, checkpoint: Checkpoint | None) -> str | None:
         if shard_id in self._iterators:
             return self._iterators[shard_id]
-        if checkpoint is not None and checkpoint.sequence_number is not None:
-            request = {
-                "ShardIteratorType": "AFTER_SEQUENCE_NUMBER",
-                "SequenceNumber": checkpoint.sequence_number,
-            }
+        if checkpoint is None or checkpoint.sequence_number is None:
+            iterator = self._get_iterator(shard_id, {"ShardIteratorType": "TRIM_HORIZON"})
         else:
-            request = {"ShardIteratorType": "TRIM_HORIZON"}
-        iterator = self.streams.get_shard_iterator(
-            StreamArn=self.stream_arn, ShardId=shard_id, **request
-        )["ShardIterator"]
+            try:
+                iterator = self._get_iterator(
+                    shard_id,
+                    {
+                        "ShardIteratorType": "AFTER_SEQUENCE_NUMBER",
+                        "SequenceNumber": checkpoint.sequence_number,
+                    },
+                )
+            except ClientError as exc:
+                if _error_code(exc) != "TrimmedDataAccessException":
+                    raise
+                # The checkpoint is older than the stream keeps records: changes were lost to
+                # the index. Carry on from the oldest record; reconciliation repairs the rest.
+                log.error(
+                    "checkpoint is beyond the stream's retention; run person-indexer reconcile "
+                    "--repair",
+                    extra={"shardId": shard_id},
+                )
+                iterator = self._get_iterator(shard_id, {"ShardIteratorType": "TRIM_HORIZON"})
         self._iterators[shard_id] = iterator
         return iterator
 
@@ -93,71 +159,109 @@ class StreamPoller:
         self._iterators.clear()
 
     def poll_once(self) -> int:
-        """Read one page from each readable shard and apply it; returns the records applied."""
-        processed = 0
-        finished: set[str] = set()
+        """Read one page from each readable shard and apply it; returns the records read."""
         shards = self._shards()
-        known = {shard["ShardId"] for shard in shards}
-        for shard in shards:
-            shard_id = shard["ShardId"]
-            checkpoint = self.checkpoints.get(self.stream_arn, shard_id)
-            if checkpoint is not None and checkpoint.finished:
-                finished.add(shard_id)
-                continue
-            parent = shard.get("ParentShardId")
-            # Read a parent to its end first; one aged out of the stream (24 h on AWS) no longer
-            # blocks its children.
-            if parent and parent in known and parent not in finished:
-                continue
-            processed += self._poll_shard(shard_id, checkpoint)
+        checkpoints = {
+            shard["ShardId"]: self.checkpoints.get(self.stream_arn, shard["ShardId"])
+            for shard in shards
+        }
+        finished = {shard_id for shard_id, cp in checkpoints.items() if cp and cp.finished}
+        processed = 0
+        for shard_id in readable_shards(shards, finished):
+            processed += self._poll_shard(shard_id, checkpoints[shard_id])
+        if processed == 0:
+            self._heartbeat()
         return processed
 
-    def _poll_shard(self, shard_id: str, checkpoint: Checkpoint | None) -> int:
+    def _heartbeat(self) -> None:
+        now = time.monotonic()
+        if now - self._last_heartbeat >= HEARTBEAT_SECONDS:
+            self.checkpoints.record_caught_up(datetime.now(UTC), self._throughput.rate(now))
+            self._last_heartbeat = now
+
+    def _get_records(self, shard_id: str, checkpoint: Checkpoint | None) -> dict[str, Any] | None:
         iterator = self._iterator(shard_id, checkpoint)
         if iterator is None:
+            return None
+        try:
+            return self.streams.get_records(ShardIterator=iterator, Limit=self.batch_size)
+        except ClientError as exc:
+            # An expired (AWS) or stale (moto) iterator: re-acquire it from the checkpoint once.
+            log.info(
+                "shard iterator refused; re-acquiring it from the checkpoint",
+                extra={"shardId": shard_id, "error": _error_code(exc)},
+            )
+            self._iterators.pop(shard_id, None)
+            iterator = self._iterator(shard_id, checkpoint)
+            if iterator is None:
+                return None
+            return self.streams.get_records(ShardIterator=iterator, Limit=self.batch_size)
+
+    def _poll_shard(self, shard_id: str, checkpoint: Checkpoint | None) -> int:
+        response = self._get_records(shard_id, checkpoint)
+        if response is None:
             return 0
-        response = self.streams.get_records(ShardIterator=iterator, Limit=self.batch_size)
         records = response.get("Records", [])
         next_iterator = response.get("NextShardIterator")
         if records:
-            result = apply_batch(self.opensearch, self.index, records)
-            if not result.ok:
-                self.reset_iterators()
-                raise BatchNotApplied(
-                    f"{len(result.failed)} of {len(records)} records in shard {shard_id} "
-                    f"were not applied: {next(iter(result.failed.values()))}"
-                )
-            for sink in self.sinks:
-                sink(records)
-            last_sequence = records[-1]["dynamodb"]["SequenceNumber"]
+            newest_change_at = self._apply(shard_id, records)
             self.checkpoints.save(
                 self.stream_arn,
                 shard_id,
-                Checkpoint(last_sequence, finished=next_iterator is None),
+                Checkpoint(sequence_number(records[-1]), finished=next_iterator is None),
             )
-            self.checkpoints.record_progress(datetime.now(UTC), result.newest_change_at)
+            now = time.monotonic()
+            self._throughput.add(now, len(records))
+            self.checkpoints.record_progress(
+                datetime.now(UTC), newest_change_at, len(records), self._throughput.rate(now)
+            )
         elif next_iterator is None:
             previous = checkpoint.sequence_number if checkpoint else None
             self.checkpoints.save(self.stream_arn, shard_id, Checkpoint(previous, finished=True))
         self._iterators[shard_id] = next_iterator
         return len(records)
 
+    def _apply(self, shard_id: str, records: list[dict[str, Any]]) -> datetime | None:
+        """Apply a page; raise BatchNotApplied unless every record was applied or set aside."""
+        result = apply_batch(self.opensearch, self.index, records, chunk_size=self.batch_size)
+        if result.failed:
+            self.reset_iterators()
+            raise BatchNotApplied(
+                f"{len(result.failed)} of {len(records)} records in shard {shard_id} "
+                f"were not applied: {next(iter(result.failed.values()))}"
+            )
+        if result.poison:
+            if self.dead_letters is None:
+                self.reset_iterators()
+                raise BatchNotApplied(f"{len(result.poison)} poison records in shard {shard_id}")
+            by_sequence = {sequence_number(record): record for record in records}
+            for sequence, reason in result.poison.items():
+                letter = self.dead_letters.put(by_sequence[sequence], reason, source="stream")
+                log.warning(
+                    "record set aside in the dead-letter table",
+                    extra={"deadLetterId": letter, "sequenceNumber": sequence, "reason": reason},
+                )
+        for sink in self.sinks:
+            sink(records)
+        return result.newest_change_at
+
     def run(
         self, stop: threading.Event, idle_sleep: float = 1.0, max_backoff: float = 30.0
     ) -> None:
         """Poll until `stop` is set; sleep when idle and back off exponentially on errors."""
-        backoff = idle_sleep
+        backoff = Backoff(initial=idle_sleep, maximum=max_backoff)
         while not stop.is_set():
             try:
                 processed = self.poll_once()
-                backoff = idle_sleep
-                if processed == 0:
-                    stop.wait(idle_sleep)
-            except Exception as exc:
+            except Exception as exc:  # any failure: keep running, retry from the checkpoints
                 self.reset_iterators()
+                pause = backoff.next()
                 log.warning(
                     "indexer poll failed; retrying from checkpoints",
-                    extra={"error": type(exc).__name__, "retryInSeconds": backoff},
+                    extra={"error": type(exc).__name__, "retryInSeconds": pause},
                 )
-                stop.wait(backoff)
-                backoff = min(backoff * 2, max_backoff)
+                stop.wait(pause)
+                continue
+            backoff.reset()
+            if processed == 0:
+                stop.wait(idle_sleep)
