@@ -13,6 +13,7 @@ from service.api.security import init_security
 from service.backends import Backends
 from service.config import Settings
 from service.logs import configure_logging, init_request_logging
+from service.metrics import init_metrics
 
 
 def create_app(settings: Settings | None = None, backends: Backends | None = None) -> Flask:
@@ -39,6 +40,7 @@ def create_app(settings: Settings | None = None, backends: Backends | None = Non
     api.register_blueprint(persons.blp)
     api.register_blueprint(search.blp)
     app.register_blueprint(health.blp)
+    init_metrics(app)
     # Swagger UI's assets come from the swagger-ui-bundle package, so the docs work offline.
     app.register_blueprint(
         Blueprint(
