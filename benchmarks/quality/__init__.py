@@ -1,0 +1,1 @@
+"""Search and matching quality benchmark: synthetic residents, corrupted duplicates, figures."""

@@ -1,0 +1,95 @@
+"""Write the quality figures into BENCHMARKS.md, replacing only this benchmark's section."""
+
+from __future__ import annotations
+
+import os
+import platform
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+from benchmarks.quality.metrics import GRADES, Figures
+
+START = "<!-- quality-benchmark:start -->"
+END = "<!-- quality-benchmark:end -->"
+TARGETS = {"recall@1": 0.95, "recall@10": 0.99, "certain precision": 0.99}
+
+
+def machine() -> str:
+    """Cores, memory and CPU model of this machine."""
+    cpu = "unknown CPU"
+    memory = "unknown"
+    try:
+        info = Path("/proc/cpuinfo").read_text()
+        if found := re.search(r"^model name\s*:\s*(.+)$", info, re.M):
+            cpu = found.group(1).strip()
+        mem = re.search(r"^MemTotal:\s*(\d+) kB", Path("/proc/meminfo").read_text(), re.M)
+        if mem:
+            memory = f"{int(mem.group(1)) / 1024 / 1024:.1f} GiB"
+    except OSError:
+        pass
+    return f"{os.cpu_count()} cores (nproc), {memory} RAM, {cpu}, {platform.system()}"
+
+
+def _value(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
+
+
+def table(methods: dict[str, Figures]) -> list[str]:
+    """A markdown table of every method's figures."""
+    heads = ["recall@1", "recall@10", "MRR"] + [f"precision `{g}` (n)" for g in GRADES]
+    lines = ["| method | " + " | ".join(heads) + " |", "|---" * (len(heads) + 1) + "|"]
+    for name, fig in methods.items():
+        cells = [_value(fig.recall_at_1), _value(fig.recall_at_10), _value(fig.mrr)]
+        cells += [f"{_value(fig.precision[g])} ({fig.graded[g]})" for g in GRADES]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def section(
+    methods: dict[str, Figures],
+    breakdown: list[str],
+    residents: int,
+    queries: int,
+    absent: int,
+    seconds: float,
+    command: str,
+) -> str:
+    """The whole BENCHMARKS.md section of this run."""
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    lines = [
+        START,
+        "## Search and matching quality",
+        "",
+        f"Command: `{command}`",
+        "",
+        f"Run {now} on {machine()}; {seconds:.0f} s in all.",
+        f"{residents} synthetic residents loaded through the API; {queries} corrupted queries, of"
+        f" which {absent} are of people not in the index (they count only towards precision).",
+        "",
+        *table(methods),
+        "",
+        "Targets (match): recall@1 >= 0.95, recall@10 >= 0.99, precision of `certain` >= 0.99, and"
+        " ahead of the baseline on every figure. The baseline is one plain `multi_match` with"
+        " fuzziness AUTO over firstName and surname; having no model, it is graded by rank (1st"
+        " `certain`, 2nd-3rd `probable`, 4th-10th `possible`). Search is the staff search"
+        " (`GET /persons` with firstName, surname and dateOfBirth); it has no grades.",
+        "",
+        "Recall@1 by corruption (a query can carry several):",
+        "",
+        *breakdown,
+        END,
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def write(path: Path, text: str) -> None:
+    """Replace this benchmark's section of `path` (or append it), leaving other sections alone."""
+    current = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
+    if START in current and END in current:
+        before, rest = current.split(START, 1)
+        after = rest.split(END, 1)[1].lstrip("\n")
+        updated = before + text + ("\n" + after if after else "")
+    else:
+        updated = current.rstrip("\n") + "\n\n" + text
+    path.write_text(updated, encoding="utf-8")

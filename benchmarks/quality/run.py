@@ -1,0 +1,232 @@
+"""The quality benchmark, in one command: `python -m benchmarks.quality.run`.
+
+Loads synthetic residents through the API into real servers (BENCH_* or TEST_* endpoints when
+set, else servers started here and stopped at the end), runs the duplicate check, the staff search
+and the baseline for every corrupted query, and writes the figures to BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import click
+from tqdm import tqdm
+
+from benchmarks.quality import report
+from benchmarks.quality.generator import Query, queries, residents
+from benchmarks.quality.metrics import Answer, figures, rank_grades
+from indexer.runner import build_poller, drain
+from service import clients
+from service.app import create_app
+from service.auth import mint_token
+from service.bootstrap import ensure_index, ensure_tables
+from service.config import REPO_ROOT, AuthSettings, Settings
+from service.search.searcher import PersonSearch
+
+COMMAND = ".venv/bin/python -m benchmarks.quality.run"
+
+
+@contextmanager
+def servers() -> Iterator[tuple[str, str]]:
+    """DynamoDB and OpenSearch endpoints: running ones from the environment, or started here."""
+    from devstack import opensearch as opensearch_dev
+    from devstack.processes import dynamodb_server, free_port
+
+    dynamodb = os.environ.get("BENCH_DYNAMODB_ENDPOINT") or os.environ.get("TEST_DYNAMODB_ENDPOINT")
+    search = os.environ.get("BENCH_OPENSEARCH_URL") or os.environ.get("TEST_OPENSEARCH_URL")
+    stops = []
+    try:
+        if not dynamodb:
+            port = free_port()
+            log = REPO_ROOT / ".run" / "bench-logs" / "dynamodb.log"
+            stops.append(dynamodb_server(port, log).start().stop)
+            dynamodb = f"http://127.0.0.1:{port}"
+        if not search:
+            node = opensearch_dev.OpenSearchServer(
+                opensearch_dev.provision(),
+                http_port=free_port(),
+                transport_port=free_port(),
+                reset_data=True,
+            )
+            stops.append(lambda: shutil.rmtree(node.instance_dir, ignore_errors=True))
+            stops.append(node.start().stop)
+            search = node.url
+        if "127.0.0.1" in dynamodb or "localhost" in dynamodb:
+            # boto3 insists on credentials even for a local server; these are never real ones.
+            os.environ.setdefault("AWS_ACCESS_KEY_ID", "local-benchmark")
+            os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "local-benchmark")
+        yield dynamodb, search
+    finally:
+        for stop in reversed(stops):
+            stop()
+
+
+def bench_settings(dynamodb: str, search: str) -> Settings:
+    """Settings with tables and an alias of this run's own and a throwaway signing secret."""
+    suffix = f"bench-{uuid.uuid4().hex[:8]}"
+    base = Settings()
+    return replace(
+        base,
+        dynamodb_endpoint=dynamodb,
+        opensearch_url=search,
+        persons_table=f"Persons-{suffix}",
+        counters_table=f"Counters-{suffix}",
+        checkpoints_table=f"Checkpoints-{suffix}",
+        cross_references_table=f"CrossReferences-{suffix}",
+        history_table=f"History-{suffix}",
+        extended_table=f"Extended-{suffix}",
+        dead_letters_table=f"DeadLetters-{suffix}",
+        opensearch_alias=f"persons-{suffix}",
+        search_cursor_keep_alive="30s",
+        auth=AuthSettings(secret=secrets.token_hex(32)),
+    )
+
+
+def _cleanup(settings: Settings) -> None:
+    dynamodb = clients.dynamodb_client(settings, "batch")
+    suffix = settings.opensearch_alias.removeprefix("persons-")
+    for name in dynamodb.list_tables()["TableNames"]:
+        if name.endswith(suffix):
+            dynamodb.delete_table(TableName=name)
+    search = clients.opensearch_client(settings, "batch")
+    search.indices.delete(index=f"{settings.opensearch_alias}-*", ignore_unavailable=True)
+
+
+def _corruption_breakdown(
+    population_queries: list[Query], methods: dict[str, list[Answer]]
+) -> list[str]:
+    by_label: dict[str, list[int]] = defaultdict(list)
+    for number, query in enumerate(population_queries):
+        if query.key is None:
+            continue
+        for label in set(query.corruptions) or {"none"}:
+            by_label[label].append(number)
+    names = list(methods)
+    lines = ["| corruption | queries | " + " | ".join(names) + " |"]
+    lines.append("|---" * (len(names) + 2) + "|")
+    for label, numbers in sorted(by_label.items()):
+        cells = []
+        for name in names:
+            answers = methods[name]
+            hits = sum(
+                bool(answers[n].ranked) and answers[n].ranked[0][0] == answers[n].truth
+                for n in numbers
+            )
+            cells.append(f"{hits / len(numbers):.3f}")
+        lines.append(f"| {label} | {len(numbers)} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def run(residents_count: int, queries_count: int, seed: int, output: Path) -> dict[str, Any]:
+    """Load, query, measure and write; returns the figures per method."""
+    started = time.monotonic()
+    population = residents(residents_count, seed)
+    asked = queries(population, queries_count, seed + 1)
+    with servers() as (dynamodb, search):
+        settings = bench_settings(dynamodb, search)
+        ensure_tables(clients.dynamodb_client(settings), settings)
+        ensure_index(clients.opensearch_client(settings, "batch"), settings)
+        try:
+            return _measure(settings, population, asked, started, output)
+        finally:
+            _cleanup(settings)
+
+
+def _measure(
+    settings: Settings,
+    population: list[dict[str, Any]],
+    asked: list[Query],
+    started: float,
+    output: Path,
+) -> dict[str, Any]:
+    app = create_app(settings)
+    token = mint_token(
+        settings.auth.secret or "",
+        "quality-benchmark",
+        ["person-index-read", "person-index-write"],
+        expires_in_seconds=3600,
+        now=int(time.time()),
+    )
+    headers = {"Authorization": f"Bearer {token}"}
+    client = app.test_client()
+    key_of: dict[str, str] = {}
+    for body in tqdm(population, desc="load residents", unit="person"):
+        payload = {k: v for k, v in body.items() if k != "key"}
+        response = client.post("/api/v1/persons", json=payload, headers=headers)
+        if response.status_code != 201:
+            raise click.ClickException(f"loading failed: {response.status_code}")
+        key_of[response.get_json()["id"]] = body["key"]
+    search_client = clients.opensearch_client(settings, "batch")
+    drain(build_poller(settings), max_polls=100000)
+    search_client.indices.refresh(index=settings.opensearch_alias)
+    searcher = PersonSearch(search_client, settings.opensearch_alias, keep_alive="30s")
+
+    answers: dict[str, list[Answer]] = {"match": [], "search": [], "baseline": []}
+    for query in tqdm(asked, desc="queries", unit="query"):
+        person = query.person
+        matched = client.post("/api/v1/persons/matches?limit=10", json=person, headers=headers)
+        if matched.status_code != 200:
+            raise click.ClickException(f"match failed: {matched.status_code} {matched.get_json()}")
+        ranked = [(key_of[r["person"]["id"]], r["grade"]) for r in matched.get_json()["results"]]
+        answers["match"].append(Answer(query.key, ranked))
+
+        params = {k: person[k] for k in ("firstName", "surname", "dateOfBirth") if k in person}
+        found = client.get(
+            "/api/v1/persons", query_string={**params, "pageSize": 10}, headers=headers
+        )
+        page = found.get_json()
+        if found.status_code != 200:
+            raise click.ClickException(f"search failed: {found.status_code} {page}")
+        if page["nextCursor"]:
+            searcher.release(page["nextCursor"])
+        keys = [key_of[r["id"]] for r in page["results"]]
+        answers["search"].append(Answer(query.key, [(k, None) for k in keys]))
+
+        hits = searcher.baseline(person.get("firstName"), person.get("surname"), 10)
+        answers["baseline"].append(Answer(query.key, rank_grades([key_of[h["_id"]] for h in hits])))
+
+    measured = {name: figures(items) for name, items in answers.items()}
+    text = report.section(
+        {
+            "match (`POST /persons/matches`)": measured["match"],
+            "search (`GET /persons`)": measured["search"],
+            "baseline (multi_match, fuzziness AUTO)": measured["baseline"],
+        },
+        _corruption_breakdown(asked, {"match": answers["match"], "baseline": answers["baseline"]}),
+        residents=len(population),
+        queries=len(asked),
+        absent=sum(q.key is None for q in asked),
+        seconds=time.monotonic() - started,
+        command=COMMAND,
+    )
+    report.write(output, text)
+    return measured
+
+
+@click.command()
+@click.option("--residents", "residents_count", default=2000, show_default=True)
+@click.option("--queries", "queries_count", default=500, show_default=True)
+@click.option("--seed", default=11, show_default=True)
+@click.option("--output", type=click.Path(path_type=Path), default=REPO_ROOT / "BENCHMARKS.md")
+def main(residents_count: int, queries_count: int, seed: int, output: Path) -> None:
+    """Measure search and matching quality on synthetic residents; write BENCHMARKS.md."""
+    measured = run(residents_count, queries_count, seed, output)
+    for name, fig in measured.items():
+        click.echo(
+            f"{name}: recall@1 {fig.recall_at_1:.3f} recall@10 {fig.recall_at_10:.3f} "
+            f"MRR {fig.mrr:.3f} precision {fig.precision}"
+        )
+
+
+if __name__ == "__main__":
+    main()
