@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, Flask
 from swagger_ui_bundle import swagger_ui_path
 
-from service.api import health, persons, search
+from service.api import extended, health, history, persons, search
 from service.api.problems import ProblemApi, register_domain_errors
 from service.api.security import init_security
 from service.backends import Backends
@@ -38,6 +38,8 @@ def create_app(settings: Settings | None = None, backends: Backends | None = Non
     api = ProblemApi(app, spec_kwargs=_spec_kwargs())
     register_domain_errors(app)
     api.register_blueprint(persons.blp)
+    api.register_blueprint(history.blp)
+    api.register_blueprint(extended.blp)
     api.register_blueprint(search.blp)
     app.register_blueprint(health.blp)
     init_metrics(app)

@@ -10,8 +10,12 @@ from opensearchpy import OpenSearch
 
 from service import clients
 from service.config import Settings
+from service.erasure import Erasure
+from service.links import Links
 from service.persons import PersonService
 from service.search.searcher import PersonSearch
+from service.store.extended import ExtendedStore
+from service.store.history import HistoryStore
 from service.store.persons import PersonStore
 
 EXTENSION = "person_index"
@@ -26,18 +30,31 @@ class Backends:
     opensearch: OpenSearch
     persons: PersonService
     search: PersonSearch
+    history: HistoryStore
+    extended: ExtendedStore
+    links: Links
 
     @classmethod
     def connect(cls, settings: Settings) -> Backends:
         dynamodb = clients.dynamodb_client(settings, "request")
         opensearch = clients.opensearch_client(settings, "request")
-        store = PersonStore(dynamodb, settings.persons_table, settings.counters_table)
+        store = PersonStore(
+            dynamodb,
+            settings.persons_table,
+            settings.counters_table,
+            settings.cross_references_table,
+        )
+        history = HistoryStore(dynamodb, settings.history_table)
+        extended = ExtendedStore(dynamodb, settings.extended_table, settings.persons_table)
         return cls(
             settings=settings,
             dynamodb=dynamodb,
             opensearch=opensearch,
-            persons=PersonService(store),
+            persons=PersonService(store, Erasure(history, extended)),
             search=PersonSearch(opensearch, settings.opensearch_alias),
+            history=history,
+            extended=extended,
+            links=Links.from_file(settings.links_config, settings.link_health_interval_seconds),
         )
 
     def init_app(self, app: Flask) -> None:

@@ -9,8 +9,9 @@ from typing import Any
 
 from service.domain.normalise import is_a_minor
 from service.domain.rules import record_errors, tenure_is_active
-from service.domain.vocabulary import OPTIONAL_FIELDS
-from service.store.errors import VersionConflict
+from service.domain.vocabulary import LIST_FIELDS, OPTIONAL_FIELDS
+from service.erasure import Erasure
+from service.store.errors import PersonNotFound, VersionConflict
 from service.store.persons import PersonStore
 
 Clock = Callable[[], datetime]
@@ -29,13 +30,14 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def _timestamp(moment: datetime) -> str:
+def timestamp(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def present(person: dict[str, Any], today: date) -> dict[str, Any]:
-    """The person as the API shows it, with computed fields added."""
-    shown = dict(person)
+    """The person as the API shows it: every field present (null or []), computed ones added."""
+    shown = {field: [] if field in LIST_FIELDS else None for field in OPTIONAL_FIELDS}
+    shown.update(person)
     born = person.get("dateOfBirth")
     shown["isAMinor"] = is_a_minor(date.fromisoformat(born) if born else None, today)
     shown["tenures"] = [
@@ -49,18 +51,24 @@ def present(person: dict[str, Any], today: date) -> dict[str, Any]:
 class PersonService:
     """Applies the domain rules and writes through the store."""
 
-    def __init__(self, store: PersonStore, clock: Clock = _utc_now) -> None:
+    def __init__(
+        self, store: PersonStore, erasure: Erasure | None = None, clock: Clock = _utc_now
+    ) -> None:
         self._store = store
+        self._erasure = erasure
         self._clock = clock
 
     def today(self) -> date:
         return self._clock().date()
 
+    def clock(self) -> datetime:
+        return self._clock()
+
     def create(
         self, data: dict[str, Any], caller: str, person_id: str | None = None
     ) -> dict[str, Any]:
         """Store a new person; the id is generated unless the caller chose one."""
-        now = _timestamp(self._clock())
+        now = timestamp(self._clock())
         person = {key: value for key, value in data.items() if value is not None}
         person.update(
             {
@@ -76,18 +84,22 @@ class PersonService:
     def get(self, person_id: str) -> dict[str, Any]:
         return self._store.get(person_id)
 
+    def by_reference(self, system: str, reference: str) -> dict[str, Any]:
+        """The live person holding a cross reference, or PersonNotFound."""
+        person_id = self._store.references.person_id(system, reference)
+        if person_id is None:
+            raise PersonNotFound(f"No person holds reference {reference!r} in system {system!r}")
+        return self._store.get(person_id)
+
     def patch(
         self, person_id: str, changes: dict[str, Any], expected_version: int, caller: str
     ) -> dict[str, Any]:
-        """Apply a partial update if `expected_version` is current; a no-op keeps the version."""
-        current = self._store.get(person_id)
-        if int(current["versionNumber"]) != expected_version:
-            raise VersionConflict(
-                f"Person {person_id} is at version {current['versionNumber']}, "
-                f"not {expected_version}",
-                current_version=int(current["versionNumber"]),
-            )
-        updated = dict(current)
+        """Apply a partial update if `expected_version` is current; a no-op keeps the version.
+
+        The stored `reason` is the reason for the latest change: the patch's own, or none.
+        """
+        current = self._current(person_id, expected_version)
+        updated = {key: value for key, value in current.items() if key != "reason"}
         for field, value in changes.items():
             if value is None and field in OPTIONAL_FIELDS:
                 updated.pop(field, None)
@@ -98,15 +110,30 @@ class PersonService:
             raise InvalidPerson(errors)
         if _without(updated, "reason") == _without(current, "reason"):
             return current
-        updated["lastModified"] = _timestamp(self._clock())
+        updated["lastModified"] = timestamp(self._clock())
         updated["lastModifiedBy"] = caller
-        return self._store.replace(updated, expected_version)
+        return self._store.replace(updated, current)
 
-    def delete(self, person_id: str, expected_version: int | None) -> None:
-        """Erase a person; without an expected version the current one is taken."""
-        if expected_version is None:
-            expected_version = int(self._store.get(person_id)["versionNumber"])
-        self._store.delete(person_id, expected_version, _timestamp(self._clock()))
+    def delete(self, person_id: str, expected_version: int | None, caller: str) -> None:
+        """Erase a person and their extended data and history values.
+
+        Without an expected version the current one is taken.
+        """
+        current = self._current(person_id, expected_version)
+        version = self._store.delete(current, timestamp(self._clock()), caller)
+        if self._erasure is not None:
+            self._erasure.erase(person_id, version)
+
+    def _current(self, person_id: str, expected_version: int | None) -> dict[str, Any]:
+        """The live person, if it is at `expected_version` (any version when None)."""
+        current = self._store.get(person_id)
+        version = int(current["versionNumber"])
+        if expected_version is not None and version != expected_version:
+            raise VersionConflict(
+                f"Person {person_id} is at version {version}, not {expected_version}",
+                current_version=version,
+            )
+        return current
 
 
 def _without(person: dict[str, Any], *fields: str) -> dict[str, Any]:

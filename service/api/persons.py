@@ -5,10 +5,13 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from flask import request, url_for
+from flask import Response, request, url_for
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 
+from service.api.blueprint import Blueprint
+from service.api.docs import ETAG, IF_MATCH, LOCATION, problem_doc
+from service.api.problems import problem
 from service.api.schemas import (
     PersonCreateSchema,
     PersonPatchSchema,
@@ -17,6 +20,7 @@ from service.api.schemas import (
 from service.api.security import current_caller
 from service.backends import backends
 from service.persons import present
+from service.store.errors import ReferenceTaken
 
 blp = Blueprint(
     "persons",
@@ -26,12 +30,12 @@ blp = Blueprint(
 )
 
 
-def _caller() -> str:
+def caller() -> str:
     """Who is making this change, from the verified token (recorded as lastModifiedBy)."""
     return current_caller().identity
 
 
-def _valid_id(person_id: str) -> str:
+def valid_person_id(person_id: str) -> str:
     try:
         return str(uuid.UUID(person_id))
     except ValueError:
@@ -57,7 +61,10 @@ def _expected_version(required: bool) -> int | None:
 
 
 def _shown(person: dict[str, Any]) -> dict[str, Any]:
-    return present(person, backends().persons.today())
+    """The person as returned: computed fields and the links this caller may follow."""
+    shown = present(person, backends().persons.today())
+    shown["links"] = backends().links.for_person(person, caller())
+    return shown
 
 
 def _created(person: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
@@ -65,47 +72,94 @@ def _created(person: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str
     return _shown(person), 201, {**_etag(person), "Location": location}
 
 
+@blp.app_errorhandler(ReferenceTaken)
+def _reference_taken(exc: ReferenceTaken) -> Response:
+    return problem(
+        409,
+        f"{exc}; a cross reference can belong to one person only.",
+        {"crossReferences": [f"reference {exc.reference!r} in system {exc.system!r} is taken."]},
+    )
+
+
+_INVALID = problem_doc("A field, the JSON body or the id is not valid.")
+_TOO_LARGE = problem_doc("The body is larger than MAX_BODY_BYTES.")
+_NOT_FOUND = problem_doc("No live person has this id.")
+_REF_TAKEN = problem_doc("A cross reference in the body belongs to another person.")
+
+
 @blp.route("")
 class Persons(MethodView):
     @blp.arguments(PersonCreateSchema)
-    @blp.response(201, PersonSchema, headers={"ETag": {"schema": {"type": "string"}}})
-    @blp.alt_response(400, description="A field is not valid.")
+    @blp.response(201, PersonSchema, headers={**ETAG, **LOCATION})
+    @blp.alt_response(400, **_INVALID)
+    @blp.alt_response(409, **_REF_TAKEN)
+    @blp.alt_response(413, **_TOO_LARGE)
     def post(self, data: dict[str, Any]) -> Any:
         """Create a person with a generated id."""
-        return _created(backends().persons.create(data, _caller()))
+        return _created(backends().persons.create(data, caller()))
 
 
 @blp.route("/<person_id>")
 class PersonItem(MethodView):
-    @blp.response(200, PersonSchema, headers={"ETag": {"schema": {"type": "string"}}})
-    @blp.alt_response(404, description="No person has this id.")
+    @blp.response(200, PersonSchema, headers=ETAG)
+    @blp.alt_response(400, **_INVALID)
+    @blp.alt_response(404, **_NOT_FOUND)
     def get(self, person_id: str) -> Any:
         """Read a person by id (strongly consistent); the ETag is the version number."""
-        person = backends().persons.get(_valid_id(person_id))
+        person = backends().persons.get(valid_person_id(person_id))
         return _shown(person), 200, _etag(person)
 
     @blp.arguments(PersonCreateSchema)
-    @blp.response(201, PersonSchema)
-    @blp.alt_response(409, description="A person already has this id.")
+    @blp.response(201, PersonSchema, headers={**ETAG, **LOCATION})
+    @blp.alt_response(400, **_INVALID)
+    @blp.alt_response(409, **problem_doc("The id, or a cross reference, is taken."))
+    @blp.alt_response(413, **_TOO_LARGE)
     def post(self, data: dict[str, Any], person_id: str) -> Any:
         """Create a person with an id chosen by the caller (migrations from legacy systems)."""
-        return _created(backends().persons.create(data, _caller(), _valid_id(person_id)))
+        return _created(backends().persons.create(data, caller(), valid_person_id(person_id)))
 
     @blp.arguments(PersonPatchSchema)
-    @blp.response(200, PersonSchema)
-    @blp.alt_response(412, description="If-Match is stale.")
-    @blp.alt_response(428, description="If-Match is missing.")
+    @blp.response(200, PersonSchema, headers=ETAG)
+    @blp.alt_response(400, **_INVALID)
+    @blp.alt_response(404, **_NOT_FOUND)
+    @blp.alt_response(409, **_REF_TAKEN)
+    @blp.alt_response(412, **problem_doc("If-Match is stale: read the person again."))
+    @blp.alt_response(413, **_TOO_LARGE)
+    @blp.alt_response(428, **problem_doc("If-Match is missing."))
+    @blp.doc(parameters=[{**IF_MATCH, "required": True}])
     def patch(self, changes: dict[str, Any], person_id: str) -> Any:
-        """Change some fields; null clears an optional field. If-Match is required."""
-        person_id = _valid_id(person_id)
+        """Change some fields; null clears an optional field. If-Match is required.
+
+        A patch that changes nothing returns the person at its current version.
+        """
+        person_id = valid_person_id(person_id)
         expected = _expected_version(required=True)
         assert expected is not None
-        person = backends().persons.patch(person_id, changes, expected, _caller())
+        person = backends().persons.patch(person_id, changes, expected, caller())
         return _shown(person), 200, _etag(person)
 
     @blp.response(204)
-    @blp.alt_response(404, description="No person has this id.")
+    @blp.alt_response(400, **_INVALID)
+    @blp.alt_response(404, **_NOT_FOUND)
+    @blp.alt_response(412, **problem_doc("If-Match is stale: read the person again."))
+    @blp.doc(parameters=[IF_MATCH])
     def delete(self, person_id: str) -> None:
-        """Erase a person. If-Match, when sent, must be current."""
-        person_id = _valid_id(person_id)
-        backends().persons.delete(person_id, _expected_version(required=False))
+        """Erase a person: tombstone, cross references, extended data and history values.
+
+        If-Match, when sent, must be current.
+        """
+        person_id = valid_person_id(person_id)
+        backends().persons.delete(person_id, _expected_version(required=False), caller())
+
+
+@blp.route("/by-reference/<system>/<path:reference>")
+class PersonByReference(MethodView):
+    @blp.response(200, PersonSchema, headers=ETAG)
+    @blp.alt_response(404, **problem_doc("No live person holds this reference."))
+    def get(self, system: str, reference: str) -> Any:
+        """Read the person holding `reference` in another council system (exact match).
+
+        URL-encode the reference; it may contain '/'.
+        """
+        person = backends().persons.by_reference(system, reference)
+        return _shown(person), 200, _etag(person)

@@ -11,6 +11,7 @@ from service.domain.rules import record_errors
 from service.domain.vocabulary import PERSON_TYPES, TITLES
 
 _title = {"validate": validate.OneOf(TITLES)}
+MAX_CROSS_REFERENCES = 25
 
 
 class IdentificationSchema(Schema):
@@ -93,7 +94,13 @@ class _PersonFields(Schema):
     )
     tenures = fields.List(fields.Nested(TenureSchema), allow_none=True)
     addresses = fields.List(fields.Nested(AddressSchema), allow_none=True)
-    crossReferences = fields.List(fields.Nested(CrossReferenceSchema), allow_none=True)
+    crossReferences = fields.List(
+        fields.Nested(CrossReferenceSchema),
+        allow_none=True,
+        # Each reference is an item of the write's DynamoDB transaction (at most 100 items).
+        validate=validate.Length(max=MAX_CROSS_REFERENCES),
+        metadata={"description": "This person's ids in other systems; each belongs to one person."},
+    )
     reason = Text(max_length=500, metadata={"description": "Why the person is created or changed."})
 
 
@@ -137,6 +144,8 @@ class PersonSchema(Schema):
 
     class LinkOut(Schema):
         service = fields.String()
+        system = fields.String()
+        reference = fields.String()
         href = fields.String()
 
     id = fields.String(metadata={"format": "uuid"})
@@ -180,3 +189,37 @@ class ProblemSchema(Schema):
     status = fields.Integer()
     detail = fields.String()
     errors = fields.Dict(metadata={"description": "Per-field messages for validation problems."})
+
+
+class FieldChangeSchema(Schema):
+    field = fields.String()
+    oldValue = fields.Raw(allow_none=True)
+    newValue = fields.Raw(allow_none=True)
+
+
+class HistoryEntrySchema(Schema):
+    """One change of a person; erased entries keep no values and no reason."""
+
+    versionNumber = fields.Integer()
+    event = fields.String(validate=validate.OneOf(("created", "updated", "erased")))
+    changedAt = fields.String(metadata={"format": "date-time"})
+    changedBy = fields.String(allow_none=True)
+    reason = fields.String(allow_none=True)
+    changedFields = fields.List(fields.String())
+    changes = fields.List(fields.Nested(FieldChangeSchema))
+    erased = fields.Boolean()
+
+
+class HistorySchema(Schema):
+    personId = fields.String(metadata={"format": "uuid"})
+    entries = fields.List(fields.Nested(HistoryEntrySchema))
+
+
+class ExtendedDataSchema(Schema):
+    """One service area's own data about a person."""
+
+    personId = fields.String(metadata={"format": "uuid"})
+    serviceArea = fields.String()
+    data = fields.Dict(metadata={"description": "Any JSON object, up to EXTENDED_MAX_BYTES."})
+    lastModified = fields.String(metadata={"format": "date-time"})
+    lastModifiedBy = fields.String()

@@ -31,6 +31,11 @@ def record_errors(person: dict[str, Any]) -> dict[str, list[str]]:
     primaries = [lang for lang in person.get("languages") or [] if lang.get("isPrimary")]
     if len(primaries) > 1:
         errors.setdefault("languages", []).append("at most one language may be primary.")
+    references = [(ref["system"], ref["reference"]) for ref in person.get("crossReferences") or []]
+    for system, reference in sorted({ref for ref in references if references.count(ref) > 1}):
+        errors.setdefault("crossReferences", []).append(
+            f"reference {reference!r} in system {system!r} is listed more than once."
+        )
     for position, tenure in enumerate(person.get("tenures") or []):
         start, end = _as_date(tenure.get("startDate")), _as_date(tenure.get("endDate"))
         if start and end and end < start:

@@ -37,3 +37,13 @@ OPTIONAL_FIELDS = (
     "crossReferences",
 )
 REQUIRED_FIELDS = ("firstName", "surname", "personTypes")
+LIST_FIELDS = frozenset(
+    {
+        "identifications",
+        "languages",
+        "communicationRequirements",
+        "tenures",
+        "addresses",
+        "crossReferences",
+    }
+)

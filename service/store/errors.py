@@ -19,3 +19,14 @@ class VersionConflict(StoreError):
     def __init__(self, message: str, current_version: int | None = None) -> None:
         super().__init__(message)
         self.current_version = current_version
+
+
+class ReferenceTaken(StoreError):
+    """Another person already holds this cross reference (system and reference)."""
+
+    def __init__(self, system: str, reference: str) -> None:
+        super().__init__(
+            f"Cross reference {reference!r} in system {system!r} belongs to another person"
+        )
+        self.system = system
+        self.reference = reference

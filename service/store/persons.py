@@ -7,12 +7,18 @@ even if the same id is created again later.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from botocore.exceptions import ClientError
 
-from service.store.errors import PersonAlreadyExists, PersonNotFound, VersionConflict
+from service.store.crossrefs import CrossReferenceTable, Reference, references_of
+from service.store.errors import (
+    PersonAlreadyExists,
+    PersonNotFound,
+    ReferenceTaken,
+    VersionConflict,
+)
 from service.store.items import from_item, to_item
 
 TOMBSTONE_FLAG = "isDeleted"
@@ -23,17 +29,35 @@ def is_tombstone(item: dict[str, Any]) -> bool:
     return bool(item.get(TOMBSTONE_FLAG))
 
 
+# Cancellation reasons that mean "someone else got there first" rather than a broken request.
+_REFUSED = {"ConditionalCheckFailed", "TransactionConflict"}
+
+
 def _conditional_failure(exc: ClientError) -> bool:
     return exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"
 
 
-class PersonStore:
-    """Reads and writes person records in DynamoDB. The boto3 client is injected."""
+def _cancellation_codes(exc: ClientError) -> list[str]:
+    """The per-item reason codes of a cancelled transaction (empty for any other error)."""
+    if exc.response.get("Error", {}).get("Code") != "TransactionCanceledException":
+        return []
+    return [reason.get("Code", "None") for reason in exc.response.get("CancellationReasons", [])]
 
-    def __init__(self, client: Any, table: str, counters_table: str) -> None:
+
+class PersonStore:
+    """Reads and writes person records in DynamoDB. The boto3 client is injected.
+
+    A write that changes the person's cross references is one transaction: the person's
+    conditional put plus a claim (conditional put) or release (delete) per changed reference.
+    """
+
+    def __init__(
+        self, client: Any, table: str, counters_table: str, cross_references_table: str
+    ) -> None:
         self._client = client
         self._table = table
         self._counters_table = counters_table
+        self.references = CrossReferenceTable(client, cross_references_table)
 
     def next_person_ref(self) -> int:
         """Hand out the next personRef; an atomic counter, so concurrent creates never share one."""
@@ -85,52 +109,91 @@ class PersonStore:
                     ":true": {"BOOL": True},
                 },
             }
-        try:
-            self._client.put_item(TableName=self._table, Item=to_item(stored), **condition)
-        except ClientError as exc:
-            if _conditional_failure(exc):
-                raise PersonAlreadyExists(f"Person {person['id']} already exists") from exc
-            raise
+
+        def exists() -> Exception:
+            return PersonAlreadyExists(f"Person {person['id']} already exists")
+
+        self._write(stored, condition, set(), references_of(stored), exists)
         return stored
 
-    def replace(self, person: dict[str, Any], expected_version: int) -> dict[str, Any]:
-        """Write the whole person as the next version, only if the stored version is expected."""
+    def replace(self, person: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]:
+        """Write the whole person as the version after `current`, only if that is still stored."""
+        expected_version = int(current["versionNumber"])
         stored = {**person, "versionNumber": expected_version + 1}
-        try:
-            self._client.put_item(
-                TableName=self._table,
-                Item=to_item(stored),
-                ConditionExpression="#version = :expected AND attribute_not_exists(#deleted)",
-                ExpressionAttributeNames={"#version": "versionNumber", "#deleted": TOMBSTONE_FLAG},
-                ExpressionAttributeValues={":expected": {"N": str(expected_version)}},
-            )
-        except ClientError as exc:
-            if _conditional_failure(exc):
-                raise self._conflict(person["id"], expected_version) from exc
-            raise
+        self._write(
+            stored,
+            self._live_at(expected_version),
+            references_of(current),
+            references_of(stored),
+            lambda: self._conflict(person["id"], expected_version),
+        )
         return stored
 
-    def delete(self, person_id: str, expected_version: int, deleted_at: str) -> int:
-        """Erase a person, leaving a tombstone without personal data; returns its version."""
+    def delete(self, current: dict[str, Any], deleted_at: str, deleted_by: str) -> int:
+        """Erase a person, leaving a tombstone without personal data; returns its version.
+
+        Its cross references are released in the same transaction.
+        """
+        expected_version = int(current["versionNumber"])
         tombstone = {
-            "id": person_id,
+            "id": current["id"],
             TOMBSTONE_FLAG: True,
             "versionNumber": expected_version + 1,
             "deletedAt": deleted_at,
+            "deletedBy": deleted_by,
         }
+        self._write(
+            tombstone,
+            self._live_at(expected_version),
+            references_of(current),
+            set(),
+            lambda: self._conflict(current["id"], expected_version),
+        )
+        return expected_version + 1
+
+    @staticmethod
+    def _live_at(version: int) -> dict[str, Any]:
+        return {
+            "ConditionExpression": "#version = :expected AND attribute_not_exists(#deleted)",
+            "ExpressionAttributeNames": {"#version": "versionNumber", "#deleted": TOMBSTONE_FLAG},
+            "ExpressionAttributeValues": {":expected": {"N": str(version)}},
+        }
+
+    def _write(
+        self,
+        item: dict[str, Any],
+        condition: dict[str, Any],
+        before: set[Reference],
+        after: set[Reference],
+        person_failed: Callable[[], Exception],
+    ) -> None:
+        """Put the person item conditionally, with its reference changes in one transaction."""
+        claims = sorted(after - before)
+        releases = sorted(before - after)
+        put = {"TableName": self._table, "Item": to_item(item), **condition}
         try:
-            self._client.put_item(
-                TableName=self._table,
-                Item=to_item(tombstone),
-                ConditionExpression="#version = :expected AND attribute_not_exists(#deleted)",
-                ExpressionAttributeNames={"#version": "versionNumber", "#deleted": TOMBSTONE_FLAG},
-                ExpressionAttributeValues={":expected": {"N": str(expected_version)}},
+            if not claims and not releases:
+                self._client.put_item(**put)
+                return
+            self._client.transact_write_items(
+                TransactItems=[
+                    {"Put": put},
+                    *(self.references.claim(item["id"], ref) for ref in claims),
+                    *(self.references.release(ref) for ref in releases),
+                ]
             )
         except ClientError as exc:
             if _conditional_failure(exc):
-                raise self._conflict(person_id, expected_version) from exc
+                raise person_failed() from exc
+            codes = _cancellation_codes(exc)
+            if not codes:
+                raise
+            if codes[0] in _REFUSED:
+                raise person_failed() from exc
+            for ref, code in zip(claims, codes[1:], strict=False):
+                if code in _REFUSED:
+                    raise ReferenceTaken(*ref) from exc
             raise
-        return expected_version + 1
 
     def _conflict(self, person_id: str, expected_version: int) -> Exception:
         current = self._read(person_id)

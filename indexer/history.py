@@ -1,0 +1,92 @@
+"""The change history, written from the Persons stream: every change, once per version.
+
+`history_entry` turns one stream record into an entry (a pure function); `HistorySink` is the
+poller's and the Lambda handler's sink. Writes are keyed by person id and version, so a replayed
+record rewrites the same entry. A tombstone (or a REMOVE) erases: the person's extended data is
+deleted and the values and reasons of their earlier entries are removed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from service.erasure import Erasure
+from service.store.history import HistoryStore
+from service.store.items import from_item
+from service.store.persons import is_tombstone
+
+# Bookkeeping fields: shown as version, time and who, never as changes.
+NOT_CHANGES = frozenset(
+    {
+        "id",
+        "versionNumber",
+        "createdAt",
+        "lastModified",
+        "lastModifiedBy",
+        "reason",
+        "isDeleted",
+        "deletedAt",
+        "deletedBy",
+    }
+)
+
+
+def field_changes(old: dict[str, Any] | None, new: dict[str, Any]) -> list[dict[str, Any]]:
+    """Field-level differences between two person images, by field name."""
+    old = {} if old is None or is_tombstone(old) else old
+    names = (set(old) | set(new)) - NOT_CHANGES
+    return [
+        {"field": name, "oldValue": old.get(name), "newValue": new.get(name)}
+        for name in sorted(names)
+        if old.get(name) != new.get(name)
+    ]
+
+
+def history_entry(record: dict[str, Any]) -> dict[str, Any]:
+    """The history entry for one Persons stream record."""
+    change = record["dynamodb"]
+    old = from_item(change["OldImage"]) if "OldImage" in change else None
+    if record["eventName"] == "REMOVE":
+        gone = old or from_item(change["Keys"])
+        return {
+            "personId": gone["id"],
+            "versionNumber": int(gone.get("versionNumber", 0)) + 1,
+            "event": "erased",
+            "changedAt": None,
+            "changedBy": None,
+        }
+    new = from_item(change["NewImage"])
+    entry: dict[str, Any] = {"personId": new["id"], "versionNumber": int(new["versionNumber"])}
+    if is_tombstone(new):
+        return {
+            **entry,
+            "event": "erased",
+            "changedAt": new.get("deletedAt"),
+            "changedBy": new.get("deletedBy"),
+        }
+    changes = field_changes(old, new)
+    return {
+        **entry,
+        "event": "created" if old is None or is_tombstone(old) else "updated",
+        "changedAt": new.get("lastModified"),
+        "changedBy": new.get("lastModifiedBy"),
+        "reason": new.get("reason"),
+        "changedFields": [change["field"] for change in changes],
+        "changes": changes,
+    }
+
+
+class HistorySink:
+    """Records each stream record's history entry; erases on a tombstone."""
+
+    def __init__(self, history: HistoryStore, erasure: Erasure) -> None:
+        self._history = history
+        self._erasure = erasure
+
+    def __call__(self, records: Iterable[dict[str, Any]]) -> None:
+        for record in records:
+            entry = {k: v for k, v in history_entry(record).items() if v is not None}
+            self._history.record(entry)
+            if entry["event"] == "erased":
+                self._erasure.erase(entry["personId"], entry["versionNumber"])

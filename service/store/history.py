@@ -1,0 +1,103 @@
+"""The change history table: one item per person and version, written from the stream.
+
+An item at version 0 is the person's erasure marker: entries at or below its `erasedVersion`
+keep only version, time, who, event and the names of the changed fields.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from service.store.items import from_item, to_item
+
+MARKER_VERSION = 0
+# What an entry keeps once its person is erased: no values, no free-text reason.
+REDACTED_KEEPS = ("personId", "versionNumber", "event", "changedAt", "changedBy", "changedFields")
+
+
+def redacted(entry: dict[str, Any]) -> dict[str, Any]:
+    """The entry without personal data."""
+    kept = {key: entry[key] for key in REDACTED_KEEPS if key in entry}
+    return {**kept, "erased": True}
+
+
+class HistoryStore:
+    """Writes history entries idempotently (keyed by person id and version) and reads them."""
+
+    def __init__(self, client: Any, table: str) -> None:
+        self._client = client
+        self._table = table
+
+    def _key(self, person_id: str, version: int) -> dict[str, Any]:
+        return {"personId": {"S": person_id}, "versionNumber": {"N": str(version)}}
+
+    def record(self, entry: dict[str, Any]) -> None:
+        """Put an entry unless its person was erased at or after its version (then redact it)."""
+        stored = {**entry, "changes": json.dumps(entry.get("changes", []), sort_keys=True)}
+        try:
+            self._client.transact_write_items(
+                TransactItems=[
+                    {
+                        "ConditionCheck": {
+                            "TableName": self._table,
+                            "Key": self._key(entry["personId"], MARKER_VERSION),
+                            "ConditionExpression": "attribute_not_exists(#erased) "
+                            "OR #erased < :version",
+                            "ExpressionAttributeNames": {"#erased": "erasedVersion"},
+                            "ExpressionAttributeValues": {
+                                ":version": {"N": str(entry["versionNumber"])}
+                            },
+                        }
+                    },
+                    {"Put": {"TableName": self._table, "Item": to_item(stored)}},
+                ]
+            )
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") != "TransactionCanceledException":
+                raise
+            self._client.put_item(TableName=self._table, Item=to_item(redacted(entry)))
+
+    def erase(self, person_id: str, erased_version: int) -> int:
+        """Mark the person erased up to `erased_version` and redact those entries; returns count."""
+        try:
+            self._client.update_item(
+                TableName=self._table,
+                Key=self._key(person_id, MARKER_VERSION),
+                UpdateExpression="SET #erased = :version",
+                ConditionExpression="attribute_not_exists(#erased) OR #erased < :version",
+                ExpressionAttributeNames={"#erased": "erasedVersion"},
+                ExpressionAttributeValues={":version": {"N": str(erased_version)}},
+            )
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+                raise
+        count = 0
+        for entry in self.entries(person_id):
+            if entry["versionNumber"] <= erased_version and not entry.get("erased"):
+                self._client.put_item(TableName=self._table, Item=to_item(redacted(entry)))
+                count += 1
+        return count
+
+    def entries(self, person_id: str) -> list[dict[str, Any]]:
+        """Every entry of a person, oldest first (strongly consistent)."""
+        paginator = self._client.get_paginator("query")
+        found = []
+        for page in paginator.paginate(
+            TableName=self._table,
+            KeyConditionExpression="#person = :person AND #version > :marker",
+            ExpressionAttributeNames={"#person": "personId", "#version": "versionNumber"},
+            ExpressionAttributeValues={
+                ":person": {"S": person_id},
+                ":marker": {"N": str(MARKER_VERSION)},
+            },
+            ConsistentRead=True,
+        ):
+            for item in page.get("Items", []):
+                entry = from_item(item)
+                if "changes" in entry:
+                    entry["changes"] = json.loads(entry["changes"])
+                found.append(entry)
+        return found
