@@ -88,6 +88,7 @@ def bench_settings(dynamodb: str, search: str) -> Settings:
         dead_letters_table=f"DeadLetters-{suffix}",
         opensearch_alias=f"persons-{suffix}",
         search_cursor_keep_alive="30s",
+        log_level="WARNING",
         auth=AuthSettings(secret=secrets.token_hex(32)),
     )
 

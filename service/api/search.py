@@ -17,7 +17,7 @@ from service.api.search_schemas import (
     SearchResultSchema,
 )
 from service.backends import backends
-from service.matching.matcher import Matcher
+from service.matching.matcher import Matcher, match_query
 from service.search.cursor import InvalidCursor
 from service.search.queries import SearchParams
 from service.search.searcher import PersonSearch as Searcher
@@ -59,25 +59,6 @@ def search_params(args: dict[str, Any]) -> SearchParams:
         person_types=tuple(args.get("personType") or ()),
         include_deceased=args["includeDeceased"],
     )
-
-
-def match_query(person: dict[str, Any]) -> dict[str, Any]:
-    """The flat partial person the matcher compares: names, date, NI and one address."""
-    query = {
-        "firstName": person.get("firstName"),
-        "surname": person.get("surname") or person.get("lastName"),
-        "dateOfBirth": person.get("dateOfBirth"),
-        "nationalInsuranceNo": person.get("nationalInsuranceNo"),
-        "address": person.get("address"),
-        "postcode": person.get("postcode"),
-        "personTypes": person.get("personTypes"),
-        "includeDeceased": person["includeDeceased"],
-    }
-    current = [a for a in person.get("addresses") or [] if a.get("isCurrent", True)]
-    first = (current or person.get("addresses") or [{}])[0]
-    query["address"] = query["address"] or first.get("fullAddress")
-    query["postcode"] = query["postcode"] or first.get("postcode")
-    return query
 
 
 @blp.route("", methods=["GET"])

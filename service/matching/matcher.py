@@ -28,6 +28,25 @@ def params_of(person: dict[str, Any]) -> SearchParams:
     )
 
 
+def match_query(person: dict[str, Any]) -> dict[str, Any]:
+    """The flat partial person the matcher compares: names, date, NI and one address."""
+    query = {
+        "firstName": person.get("firstName"),
+        "surname": person.get("surname") or person.get("lastName"),
+        "dateOfBirth": person.get("dateOfBirth"),
+        "nationalInsuranceNo": person.get("nationalInsuranceNo"),
+        "address": person.get("address"),
+        "postcode": person.get("postcode"),
+        "personTypes": person.get("personTypes"),
+        "includeDeceased": person["includeDeceased"],
+    }
+    current = [a for a in person.get("addresses") or [] if a.get("isCurrent", True)]
+    first = (current or person.get("addresses") or [{}])[0]
+    query["address"] = query["address"] or first.get("fullAddress")
+    query["postcode"] = query["postcode"] or first.get("postcode")
+    return query
+
+
 class Matcher:
     """Finds the records most likely to be the same person as a partial person."""
 

@@ -1,0 +1,148 @@
+"""`person-index-match`: match a CSV of people against the index and write the best candidates.
+
+Resumable: rows whose `inputId` is already in the output are skipped, so a stopped run continues
+where it stopped. A row that fails validation is reported (row and field names, never values) and
+written with status `invalid`; it never stops the run.
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, TextIO
+
+import click
+from marshmallow import ValidationError
+from tqdm import tqdm
+
+from service import clients
+from service.api.search_schemas import MatchPersonSchema
+from service.config import Settings
+from service.matching.matcher import Matcher, match_query
+from service.search.searcher import PersonSearch
+
+log = logging.getLogger(__name__)
+INPUT_COLUMNS = (
+    "firstName",
+    "surname",
+    "lastName",
+    "dateOfBirth",
+    "nationalInsuranceNo",
+    "address",
+    "postcode",
+)
+OUTPUT_COLUMNS = (
+    "inputId",
+    "status",
+    "rank",
+    "candidateId",
+    "personRef",
+    "score",
+    "grade",
+    "reasons",
+    "error",
+)
+
+
+def done_ids(output: Path) -> set[str]:
+    """The inputIds an earlier run already wrote (a torn last line is ignored)."""
+    if not output.exists():
+        return set()
+    with output.open(newline="", encoding="utf-8") as handle:
+        return {row["inputId"] for row in csv.DictReader(handle) if row.get("status")}
+
+
+def input_rows(handle: TextIO) -> Iterator[tuple[str, dict[str, str]]]:
+    """(inputId, row) pairs; the id is the `id` column, else the data row number from 1."""
+    for number, row in enumerate(csv.DictReader(handle), start=1):
+        row_id = (row.get("id") or "").strip() or str(number)
+        yield row_id, row
+
+
+def person_of(row: dict[str, str]) -> dict[str, Any]:
+    """Validate one CSV row as a partial person (empty cells are missing values)."""
+    data = {k: v for k, v in row.items() if k in INPUT_COLUMNS and v and v.strip()}
+    return MatchPersonSchema().load(data)
+
+
+def format_reasons(reasons: list[dict[str, Any]]) -> str:
+    """Reasons as one cell: `field:agreement(+weight)` joined by '; '."""
+    return "; ".join(f"{r['field']}:{r['agreement']}({r['weight']:+.1f})" for r in reasons)
+
+
+def output_rows(row_id: str, person: dict[str, Any], matcher: Matcher, limit: int) -> list[dict]:
+    """The output lines of one valid input row (a `no-match` line when nothing qualifies)."""
+    results = matcher.match(match_query(person), limit)["results"]
+    if not results:
+        return [{"inputId": row_id, "status": "no-match"}]
+    return [
+        {
+            "inputId": row_id,
+            "status": "matched",
+            "rank": rank,
+            "candidateId": result["person"]["id"],
+            "personRef": result["person"].get("personRef", ""),
+            "score": f"{result['score']:.6f}",
+            "grade": result["grade"],
+            "reasons": format_reasons(result["reasons"]),
+        }
+        for rank, result in enumerate(results, start=1)
+    ]
+
+
+def _count_rows(path: Path) -> int:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return sum(1 for _ in csv.DictReader(handle))
+
+
+def run(source: Path, output: Path, matcher: Matcher, limit: int) -> dict[str, int]:
+    """Match every row not yet in `output`; returns counts by outcome."""
+    skip = done_ids(output)
+    counts = {"matched": 0, "no-match": 0, "invalid": 0, "skipped": 0}
+    new_file = not output.exists() or output.stat().st_size == 0
+    with (
+        source.open(newline="", encoding="utf-8") as inp,
+        output.open("a", newline="", encoding="utf-8") as out,
+    ):
+        writer = csv.DictWriter(out, fieldnames=OUTPUT_COLUMNS)
+        if new_file:
+            writer.writeheader()
+        for row_id, row in tqdm(input_rows(inp), total=_count_rows(source), unit="row"):
+            if row_id in skip:
+                counts["skipped"] += 1
+                continue
+            try:
+                lines = output_rows(row_id, person_of(row), matcher, limit)
+            except ValidationError as exc:
+                fields = sorted(exc.messages_dict)
+                tqdm.write(f"row {row_id}: invalid ({', '.join(fields)}); skipped")
+                lines = [{"inputId": row_id, "status": "invalid", "error": " ".join(fields)}]
+            writer.writerows(lines)
+            out.flush()
+            counts[lines[0]["status"]] += 1
+            skip.add(row_id)
+    return counts
+
+
+@click.command()
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("output", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--limit", default=3, show_default=True, help="Candidates written per input row.")
+def main(source: Path, output: Path, limit: int) -> None:
+    """Match the people in SOURCE (CSV) against the index; write candidates to OUTPUT (CSV).
+
+    SOURCE columns: id (optional), firstName, surname (or lastName), dateOfBirth (YYYY,
+    YYYY-MM or YYYY-MM-DD), nationalInsuranceNo, address, postcode. Run it again with the same
+    OUTPUT to resume.
+    """
+    if not 1 <= limit <= 50:
+        raise click.BadParameter("must be 1 to 50", param_hint="--limit")
+    # The CLI serves no requests, so the API's token settings do not apply to it.
+    settings = Settings.from_env({**os.environ, "AUTH_ENABLED": "false"})
+    client = clients.opensearch_client(settings, "batch")
+    matcher = Matcher(PersonSearch(client, settings.opensearch_alias))
+    counts = run(source, output, matcher, limit)
+    click.echo(", ".join(f"{name}: {count}" for name, count in counts.items()))

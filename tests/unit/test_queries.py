@@ -1,0 +1,124 @@
+"""The query builder: named clauses, safe handling of user text, filters and partial dates."""
+
+from __future__ import annotations
+
+import json
+
+from service.search.queries import (
+    SearchParams,
+    baseline_body,
+    candidate_body,
+    search_body,
+    search_query,
+)
+
+
+def _names(node: object) -> set[str]:
+    """Every `_name` in a query tree."""
+    found: set[str] = set()
+    if isinstance(node, dict):
+        if isinstance(node.get("_name"), str):
+            found.add(node["_name"])
+        for value in node.values():
+            found |= _names(value)
+    elif isinstance(node, list):
+        for value in node:
+            found |= _names(value)
+    return found
+
+
+def test_each_name_must_match_in_some_way_and_swapped_names_are_allowed() -> None:
+    query = search_query(SearchParams(first_name="Bob", surname="Smyth"))
+    first, surname = query["bool"]["must"]
+    assert first["bool"]["minimum_should_match"] == 1
+    assert {
+        "firstName:exact",
+        "firstName:typo",
+        "firstName:nickname",
+        "firstName:phonetic",
+        "firstName:phonetic-bm",
+        "firstName:prefix",
+        "firstName:swapped:exact",
+    } <= _names(first)
+    assert "surname:nickname" not in _names(surname)
+    assert {
+        "match": {
+            "surnames.phonetic": {"query": "Smyth", "boost": 1.5, "_name": "surname:phonetic"}
+        }
+    } in surname["bool"]["should"]
+
+
+def test_identifiers_raise_the_score_when_names_are_given_and_must_match_otherwise() -> None:
+    with_names = search_query(SearchParams(surname="Khan", date_of_birth="1984-03-05"))
+    assert "dateOfBirth:exact" in _names(with_names["bool"]["should"])
+    alone = search_query(SearchParams(date_of_birth="1984-03-05"))
+    assert "should" not in alone["bool"]
+    assert {"dateOfBirth:exact", "dateOfBirth:swapped", "dateOfBirth:typo"} == _names(
+        alone["bool"]["must"]
+    )
+
+
+def test_date_of_birth_forms_cover_swaps_typos_and_partial_dates() -> None:
+    full = json.dumps(search_query(SearchParams(date_of_birth="1984-03-05")))
+    assert '"swapped:1984-05-03"' in full and '"mask7:1984030_"' in full
+    no_swap = json.dumps(search_query(SearchParams(date_of_birth="1984-03-25")))
+    assert "swapped:" not in no_swap
+    year = search_query(SearchParams(date_of_birth="1984"))
+    assert year["bool"]["must"][0]["bool"]["should"] == [
+        {"term": {"dateOfBirthParts": {"value": "y:1984", "_name": "dateOfBirth:year"}}}
+    ]
+    month = json.dumps(search_query(SearchParams(date_of_birth="1984-03")))
+    assert '"ym:1984-03"' in month
+
+
+def test_ni_numbers_and_postcodes_are_compacted_before_exact_terms() -> None:
+    text = json.dumps(
+        search_query(SearchParams(national_insurance_no="ab 12 34 56 c", postcode="e8 1dy"))
+    )
+    assert '"AB123456C"' in text and '"AB123456"' in text
+    assert '"E81DY"' in text and '"value": "E8"' in text
+
+
+def test_user_text_never_reaches_query_string_syntax() -> None:
+    hostile = 'Smith" OR *:* AND name:/.*/ ~2 ^5 (a) [b TO c] {d} \\ && || !'
+    params = SearchParams(first_name=hostile, surname=hostile, q=hostile, address=hostile)
+    text = json.dumps(search_body(params, 10))
+    assert "query_string" not in text and "simple_query_string" not in text
+    assert json.dumps(hostile)[1:-1] in text  # passed verbatim as match text
+
+
+def test_filters_keep_the_living_and_the_types_asked_for() -> None:
+    default = search_query(SearchParams(surname="Khan"))["bool"]["filter"]
+    assert {"term": {"isDeleted": False}} in default
+    assert {"bool": {"must_not": [{"exists": {"field": "dateOfDeath"}}]}} in default
+    chosen = search_query(
+        SearchParams(surname="Khan", person_types=("Tenant",), include_deceased=True)
+    )["bool"]["filter"]
+    assert {"terms": {"personTypes": ["Tenant"]}} in chosen
+    assert not any("must_not" in json.dumps(f) for f in chosen)
+
+
+def test_page_bodies_sort_by_score_then_id_and_carry_the_point_in_time() -> None:
+    body = search_body(
+        SearchParams(surname="Khan"), 21, {"id": "pit", "keep_alive": "2m"}, [1.5, "x"]
+    )
+    assert body["sort"] == [{"_score": "desc"}, {"id": "asc"}]
+    assert body["pit"] == {"id": "pit", "keep_alive": "2m"}
+    assert body["search_after"] == [1.5, "x"] and body["size"] == 21
+    assert "from" not in body
+
+
+def test_candidates_need_any_one_clause_and_baseline_is_one_fuzzy_multi_match() -> None:
+    body = candidate_body(SearchParams(first_name="Ann", national_insurance_no="AB123456C"), 30)
+    assert body["query"]["bool"]["minimum_should_match"] == 1
+    assert {"firstName:exact", "nationalInsuranceNo:exact"} <= _names(body)
+    baseline = baseline_body("Ann", "Lee", 10)["query"]["bool"]["must"]
+    assert baseline == [
+        {
+            "multi_match": {
+                "query": "Ann Lee",
+                "fields": ["firstName", "surname"],
+                "fuzziness": "AUTO",
+            }
+        }
+    ]
