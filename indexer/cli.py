@@ -20,7 +20,6 @@ from indexer.runner import build_poller
 from service import clients
 from service.config import Settings
 from service.logs import configure_logging
-from service.store.persons import PersonStore
 
 log = logging.getLogger("indexer")
 
@@ -98,13 +97,11 @@ def reconcile_command(do_repair: bool, segments: int | None) -> None:
     settings = _settings()
     dynamodb = clients.dynamodb_client(settings, "batch")
     opensearch = clients.opensearch_client(settings, "batch")
-    store = PersonStore(dynamodb, settings.persons_table, settings.counters_table)
     alias = settings.opensearch_alias
     lease = Lease(dynamodb, settings.checkpoints_table, f"reconcile#{alias}", 3600)
 
     def compare_now() -> tuple[Drift, dict[str, State]]:
         return reconcile(
-            store,
             dynamodb,
             settings.persons_table,
             opensearch,

@@ -35,7 +35,6 @@ from indexer.stream import StreamPoller
 from service.bootstrap import latest_mapping, new_index_name, persons_stream_arn
 from service.config import Settings
 from service.store.items import to_item
-from service.store.persons import PersonStore
 
 log = logging.getLogger(__name__)
 
@@ -162,9 +161,6 @@ class Rebuild:
 
     def _load(self, index: str) -> tuple[int, int]:
         """Bulk-load every item (tombstones included) from a parallel scan; (loaded, poison)."""
-        store = PersonStore(
-            self.dynamodb, self.settings.persons_table, self.settings.counters_table
-        )
         total = self.dynamodb.describe_table(TableName=self.settings.persons_table)["Table"].get(
             "ItemCount"
         )
@@ -172,7 +168,10 @@ class Rebuild:
             total=total, desc=f"Loading {index}", unit="doc", disable=not self.show_progress
         ) as bar:
             results = parallel_scan(
-                store, self.segments, lambda items: self._load_segment(index, items, bar)
+                self.dynamodb,
+                self.settings.persons_table,
+                self.segments,
+                lambda items: self._load_segment(index, items, bar),
             )
         return sum(r[0] for r in results), sum(r[1] for r in results)
 

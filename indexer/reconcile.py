@@ -22,7 +22,7 @@ from opensearchpy.helpers import scan, streaming_bulk
 from indexer.apply import bulk_failure, document_action
 from indexer.scan import parallel_scan
 from service.store.items import from_item
-from service.store.persons import PersonStore, is_tombstone
+from service.store.persons import is_tombstone
 
 
 class State(NamedTuple):
@@ -78,7 +78,7 @@ def compare(dynamodb: dict[str, State], index: dict[str, State]) -> Drift:
     return drift
 
 
-def dynamodb_states(store: PersonStore, segments: int) -> dict[str, State]:
+def dynamodb_states(dynamodb: Any, table: str, segments: int) -> dict[str, State]:
     """Every item's version and tombstone flag, from a parallel scan."""
 
     def segment(items: Iterator[dict[str, Any]]) -> dict[str, State]:
@@ -88,7 +88,7 @@ def dynamodb_states(store: PersonStore, segments: int) -> dict[str, State]:
         }
 
     states: dict[str, State] = {}
-    for part in parallel_scan(store, segments, segment):
+    for part in parallel_scan(dynamodb, table, segments, segment):
         states.update(part)
     return states
 
@@ -167,10 +167,10 @@ def repair(
 
 
 def reconcile(
-    store: PersonStore, dynamodb: Any, table: str, client: OpenSearch, alias: str, segments: int
+    dynamodb: Any, table: str, client: OpenSearch, alias: str, segments: int
 ) -> tuple[Drift, dict[str, State]]:
-    """Compare both sides now: (drift, the index side's states)."""
+    """Compare both sides now: (drift, the index side's states); the index is read first."""
     client.indices.refresh(index=alias)
     index_side = index_states(client, alias)
-    drift = compare(dynamodb_states(store, segments), index_side)
+    drift = compare(dynamodb_states(dynamodb, table, segments), index_side)
     return drift, index_side

@@ -1,0 +1,164 @@
+"""The stream poller against the real servers: checkpoints, restarts, iterators, poison records."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+
+import boto3
+from botocore.config import Config as BotoConfig
+from flask.testing import FlaskClient
+from opensearchpy import OpenSearch
+
+from devstack.processes import free_port
+from indexer.apply import apply_batch
+from indexer.checkpoints import CheckpointStore
+from indexer.deadletters import DeadLetterStore
+from indexer.runner import build_poller, drain
+from indexer.stream import BatchNotApplied, StreamPoller
+from service import clients
+from service.config import Settings
+from tests.integration.indexer_helpers import create, drift, stream_records
+
+
+def _checkpoint(poller: StreamPoller) -> str | None:
+    shard = poller._shards()[0]["ShardId"]
+    checkpoint = poller.checkpoints.get(poller.stream_arn, shard)
+    return checkpoint.sequence_number if checkpoint else None
+
+
+def _unreachable_opensearch() -> OpenSearch:
+    return OpenSearch(hosts=[f"http://127.0.0.1:{free_port()}"], max_retries=0, timeout=2)
+
+
+def test_checkpoint_moves_only_after_opensearch_acknowledged(
+    client: FlaskClient, settings: Settings
+) -> None:
+    rng = random.Random(1)
+    for _ in range(3):
+        create(client, rng)
+    poller = build_poller(settings)
+    poller.opensearch = _unreachable_opensearch()
+    try:
+        poller.poll_once()
+        raise AssertionError("a batch OpenSearch never saw must not be acknowledged")
+    except BatchNotApplied:
+        pass
+    assert _checkpoint(poller) is None
+
+    restarted = build_poller(settings)
+    assert drain(restarted) == 3
+    assert _checkpoint(restarted) == stream_records(settings)[-1]["dynamodb"]["SequenceNumber"]
+    assert drift(settings).clean
+
+
+def test_a_restarted_poller_resumes_after_its_checkpoint(
+    client: FlaskClient, settings: Settings
+) -> None:
+    rng = random.Random(2)
+    for _ in range(4):
+        create(client, rng)
+    assert drain(build_poller(settings)) == 4
+    for _ in range(2):
+        create(client, rng)
+    restarted = build_poller(settings)
+    assert drain(restarted) == 2  # only what came after the checkpoint
+    assert drift(settings).clean
+    status = CheckpointStore(clients.dynamodb_client(settings), settings.checkpoints_table).status()
+    assert status is not None and int(status["appliedTotal"]) == 6
+    assert status["lastChangeAt"] <= status["lastAppliedAt"]
+
+
+def test_bulk_requests_are_bounded_by_the_batch_size(
+    client: FlaskClient, settings: Settings
+) -> None:
+    rng = random.Random(3)
+    for _ in range(7):
+        create(client, rng)
+    poller = build_poller(replace(settings, indexer_batch_size=3))
+    assert poller.poll_once() == 3  # one bounded page per shard per poll
+    assert drain(poller) == 4
+    assert drift(settings).clean
+
+
+def test_a_stale_iterator_is_re_acquired_from_the_checkpoint(
+    client: FlaskClient, settings: Settings
+) -> None:
+    rng = random.Random(4)
+    create(client, rng)
+    poller = build_poller(settings)
+    assert drain(poller) == 1
+    create(client, rng)
+    # An iterator the server no longer accepts (as after expiry); no client-side retries.
+    poller.streams = boto3.client(
+        "dynamodbstreams",
+        endpoint_url=settings.dynamodb_endpoint,
+        region_name=settings.aws_region,
+        config=BotoConfig(retries={"total_max_attempts": 1}),
+    )
+    shard = poller._shards()[0]["ShardId"]
+    poller._iterators[shard] = "not-a-valid-iterator"
+    assert poller.poll_once() == 1
+    assert drift(settings).clean
+
+
+def test_poison_records_go_to_the_dead_letter_table_and_the_stream_moves_on(
+    client: FlaskClient, settings: Settings
+) -> None:
+    rng = random.Random(5)
+    before = create(client, rng)
+    dynamodb = clients.dynamodb_client(settings)
+    # Written behind the API's back: no version (cannot be built) and a person reference that
+    # is not a number (OpenSearch rejects the document).
+    dynamodb.put_item(TableName=settings.persons_table, Item={"id": {"S": "no-version"}})
+    dynamodb.put_item(
+        TableName=settings.persons_table,
+        Item={
+            "id": {"S": "bad-ref"},
+            "versionNumber": {"N": "1"},
+            "firstName": {"S": "Ann"},
+            "personRef": {"S": "R-55501"},
+        },
+    )
+    after = create(client, rng)
+    poller = build_poller(settings)
+    assert drain(poller) == 4
+    search = clients.opensearch_client(settings, "batch")
+    search.indices.refresh(index=settings.opensearch_alias)
+    for person in (before, after):
+        assert search.get(index=settings.opensearch_alias, id=person["id"])["found"]
+
+    letters = {
+        letter.person_id: letter
+        for letter in DeadLetterStore(dynamodb, settings.dead_letters_table).list()
+    }
+    assert set(letters) == {"no-version", "bad-ref"}
+    assert "KeyError" in letters["no-version"].reason
+    assert "personRef" in letters["bad-ref"].reason
+    assert "R-55501" not in letters["bad-ref"].reason  # no record values in reasons
+    assert letters["bad-ref"].record["dynamodb"]["NewImage"]["firstName"] == {"S": "Ann"}
+    assert _checkpoint(poller) == stream_records(settings)[-1]["dynamodb"]["SequenceNumber"]
+
+
+def test_late_and_repeated_records_never_roll_back_and_a_delete_stays_deleted(
+    client: FlaskClient, settings: Settings
+) -> None:
+    person = create(client, random.Random(6))
+    url = f"/api/v1/persons/{person['id']}"
+    renamed = client.patch(url, json={"firstName": "Zed"}, headers={"If-Match": '"1"'})
+    assert renamed.status_code == 200, renamed.get_json()
+    assert client.delete(url, headers={"If-Match": '"2"'}).status_code == 204
+    records = stream_records(settings)
+    search = clients.opensearch_client(settings, "batch")
+    alias = settings.opensearch_alias
+
+    newest_first = list(reversed(records))
+    first = apply_batch(search, alias, newest_first)
+    assert first.ok and first.applied == 1 and first.stale == len(records) - 1
+    replayed = apply_batch(search, alias, records + newest_first)
+    assert replayed.ok and replayed.applied == 0
+
+    stored = search.get(index=alias, id=person["id"])
+    assert stored["_source"]["isDeleted"] is True
+    assert stored["_version"] == 3
+    assert drift(settings).clean
