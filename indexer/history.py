@@ -8,13 +8,18 @@ deleted and the values and reasons of their earlier entries are removed.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from typing import Any
 
+from service.config import Settings
 from service.erasure import Erasure
+from service.store.extended import ExtendedStore
 from service.store.history import HistoryStore
 from service.store.items import from_item
 from service.store.persons import is_tombstone
+
+log = logging.getLogger(__name__)
 
 # Bookkeeping fields: shown as version, time and who, never as changes.
 NOT_CHANGES = frozenset(
@@ -84,9 +89,24 @@ class HistorySink:
         self._history = history
         self._erasure = erasure
 
+    @classmethod
+    def connect(cls, client: Any, settings: Settings) -> HistorySink:
+        """The sink over the configured history and extended-data tables."""
+        history = HistoryStore(client, settings.history_table)
+        extended = ExtendedStore(client, settings.extended_table, settings.persons_table)
+        return cls(history, Erasure(history, extended))
+
     def __call__(self, records: Iterable[dict[str, Any]]) -> None:
         for record in records:
-            entry = {k: v for k, v in history_entry(record).items() if v is not None}
+            try:
+                built = history_entry(record)
+            except (KeyError, TypeError, ValueError) as exc:  # a poison record: dead-lettered
+                log.warning(
+                    "no history entry for a stream record",
+                    extra={"error": type(exc).__name__, "eventId": record.get("eventID")},
+                )
+                continue
+            entry = {k: v for k, v in built.items() if v is not None}
             self._history.record(entry)
             if entry["event"] == "erased":
                 self._erasure.erase(entry["personId"], entry["versionNumber"])

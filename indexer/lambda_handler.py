@@ -8,6 +8,7 @@ Poison records go to the dead-letter table instead, so one bad record never bloc
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -19,6 +20,7 @@ from opensearchpy import OpenSearch
 from indexer.apply import apply_batch, sequence_number
 from indexer.checkpoints import CheckpointStore
 from indexer.deadletters import DeadLetterStore
+from indexer.history import HistorySink
 from service import clients
 from service.config import Settings
 
@@ -33,6 +35,8 @@ class LambdaBackends:
     index: str
     dead_letters: DeadLetterStore
     status: CheckpointStore | None = None
+    # Further consumers of the applied records (the change history); each is idempotent.
+    sinks: tuple[Callable[[list[dict[str, Any]]], None], ...] = ()
 
 
 @cache
@@ -44,6 +48,7 @@ def _backends() -> LambdaBackends:
         index=settings.opensearch_alias,
         dead_letters=DeadLetterStore(dynamodb, settings.dead_letters_table),
         status=CheckpointStore(dynamodb, settings.checkpoints_table),
+        sinks=(HistorySink.connect(dynamodb, settings),),
     )
 
 
@@ -59,6 +64,12 @@ def handle(event: dict[str, Any], backends: LambdaBackends) -> dict[str, Any]:
         except (ClientError, BotoCoreError) as exc:
             log.warning("dead-letter write failed", extra={"error": type(exc).__name__})
             failures.add(sequence)
+    try:
+        for sink in backends.sinks:
+            sink([record for record in records if sequence_number(record) not in failures])
+    except (ClientError, BotoCoreError) as exc:
+        log.warning("a stream sink failed; retrying the batch", extra={"error": type(exc).__name__})
+        failures.update(by_sequence)
     if backends.status is not None and result.applied + result.stale:
         try:
             backends.status.record_progress(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from indexer.checkpoints import CheckpointStore
 from indexer.deadletters import DeadLetterStore
+from indexer.history import HistorySink
 from indexer.stream import StreamPoller
 from service import clients
 from service.bootstrap import persons_stream_arn
@@ -21,6 +22,7 @@ def build_poller(settings: Settings) -> StreamPoller:
         index=settings.opensearch_alias,
         batch_size=settings.indexer_batch_size,
         dead_letters=DeadLetterStore(dynamodb, settings.dead_letters_table),
+        sinks=[HistorySink.connect(dynamodb, settings)],
     )
 
 
