@@ -97,9 +97,25 @@ def score(found: list[Reason]) -> float:
     return 1.0 / (1.0 + 2.0 ** (-total))
 
 
-def grade(value: float) -> str | None:
-    """certain, probable or possible; None below the possible threshold (not a candidate)."""
+# `certain` also needs one of these to agree: names and an address alone, however close, can be a
+# father and son of the same name at one address.
+IDENTIFYING = {
+    ("dateOfBirth", "exact"),
+    ("dateOfBirth", "swapped"),
+    ("nationalInsuranceNo", "exact"),
+    ("nationalInsuranceNo", "withoutSuffix"),
+}
+
+
+def grade(value: float, found: list[Reason] | None = None) -> str | None:
+    """certain, probable or possible; None below the possible threshold (not a candidate).
+
+    Without `found` only the thresholds apply; with it, `certain` also needs an identifying
+    agreement (date of birth or NI number), else the grade is `probable`.
+    """
     if value >= CERTAIN:
+        if found is not None and not any((r.field, r.agreement) in IDENTIFYING for r in found):
+            return "probable"
         return "certain"
     if value >= PROBABLE:
         return "probable"

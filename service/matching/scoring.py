@@ -66,7 +66,7 @@ def score_candidate(query: dict[str, Any], candidate: dict[str, Any]) -> Scored:
     """Compare a partial person with a candidate document and score the pair."""
     found = model.reasons(field_levels(query, candidate))
     value = model.score(found)
-    return Scored(value, model.grade(value), found)
+    return Scored(value, model.grade(value, found), found)
 
 
 assert set(NAME_LEVELS) == set(model.M_U["firstName"]) == set(model.M_U["surname"])

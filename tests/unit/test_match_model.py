@@ -144,3 +144,15 @@ def test_a_matching_ni_number_with_a_day_month_swap_is_certain() -> None:
     )
     assert scored.grade == "certain"
     assert ("dateOfBirth", "swapped") in [(r.field, r.agreement) for r in scored.reasons]
+
+
+def test_certain_needs_a_date_of_birth_or_ni_number_that_agrees() -> None:
+    namesake_at_home = score_candidate(
+        {"firstName": "Robert", "surname": "Smith", "address": "Flat 2, 14 Mare Street, London"},
+        ROBERT,
+    )
+    assert namesake_at_home.score >= model.CERTAIN
+    assert namesake_at_home.grade == "probable"
+    reasons = [model.Reason("nationalInsuranceNo", "exact", 19.9)]
+    assert model.grade(0.999, reasons) == "certain"
+    assert model.grade(0.999, [model.Reason("address", "same", 8.2)]) == "probable"
