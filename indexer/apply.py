@@ -60,7 +60,9 @@ def sequence_number(record: dict[str, Any]) -> str:
     return str(record["dynamodb"]["SequenceNumber"])
 
 
-def document_action(item: dict[str, Any], index: str, version: int | None = None) -> dict[str, Any]:
+def document_action(
+    item: dict[str, Any], index: str, version: int | None = None, version_type: str = "external"
+) -> dict[str, Any]:
     """The external-versioned bulk index action for a stored item (person or tombstone)."""
     document = search_document(item)
     return {
@@ -68,7 +70,7 @@ def document_action(item: dict[str, Any], index: str, version: int | None = None
         "_index": index,
         "_id": document["id"],
         "version": int(item["versionNumber"]) if version is None else version,
-        "version_type": "external",
+        "version_type": version_type,
         "_source": document,
     }
 

@@ -124,7 +124,7 @@ class Rebuild:
             self.opensearch.indices.put_settings(index=index, body={"index": final})
             self.opensearch.indices.refresh(index=index)
             report.caught_up = drain(catch_up)
-            self.opensearch.cluster.health(index=index, wait_for_status="yellow", timeout="60s")
+            self.opensearch.cluster.health(index=index, wait_for_status="yellow")
             self._swap(alias, index, previous)
         except BaseException:
             log.error("rebuild failed; deleting the new index", extra={"index": index})

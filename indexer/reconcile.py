@@ -6,8 +6,9 @@ Drift kinds, per id:
 - ahead: the index holds a newer version than DynamoDB (cannot come from the indexer; rebuild);
 - extra: the index holds a live person DynamoDB does not have.
 An index tombstone for an id DynamoDB no longer holds is expected (a hard delete) and not drift.
-Repairs use the same documents and external versions as the indexer, so a repair racing with the
-live indexer can never roll a document back.
+Repairs use the same documents and versions as the indexer, with `external_gte` so that an id whose
+deletion OpenSearch still remembers at the same version is written again; a repair racing with
+the live indexer can still never roll a document back.
 """
 
 from __future__ import annotations
@@ -129,11 +130,12 @@ def repair_actions(
     for person_id in [*drift.missing, *drift.stale]:
         item = _current_item(dynamodb, table, person_id)
         if item is not None:
-            yield document_action(item, alias)
+            yield document_action(item, alias, version_type="external_gte")
     for person_id in drift.extra:
         if _current_item(dynamodb, table, person_id) is None:
             tombstone = {"id": person_id, "isDeleted": True}
-            yield document_action(tombstone, alias, version=index_side[person_id].version + 1)
+            version = index_side[person_id].version + 1
+            yield document_action(tombstone, alias, version=version, version_type="external_gte")
 
 
 def repair(

@@ -1,0 +1,86 @@
+"""The Lambda host with a realistic DynamoDB Streams event built from the server's own records."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from flask.testing import FlaskClient
+from opensearchpy import OpenSearch
+
+from devstack.processes import free_port
+from indexer.deadletters import DeadLetterStore
+from indexer.lambda_handler import LambdaBackends, handle
+from service import clients
+from service.bootstrap import persons_stream_arn
+from service.config import Settings
+from tests.integration.indexer_helpers import create, drift, stream_records
+
+
+def _lambda_event(settings: Settings, records: list[dict[str, Any]]) -> dict[str, Any]:
+    """Stream records as Lambda delivers them: epoch-second times and the stream's ARN."""
+    arn = persons_stream_arn(clients.dynamodb_client(settings), settings)
+    return {
+        "Records": [
+            {
+                **record,
+                "eventSourceARN": arn,
+                "dynamodb": {
+                    **record["dynamodb"],
+                    "ApproximateCreationDateTime": record["dynamodb"][
+                        "ApproximateCreationDateTime"
+                    ].timestamp(),
+                },
+            }
+            for record in records
+        ]
+    }
+
+
+def _backends(settings: Settings, opensearch: OpenSearch) -> LambdaBackends:
+    dynamodb = clients.dynamodb_client(settings, "batch")
+    return LambdaBackends(
+        opensearch=opensearch,
+        index=settings.opensearch_alias,
+        dead_letters=DeadLetterStore(dynamodb, settings.dead_letters_table),
+    )
+
+
+def test_lambda_applies_the_batch_and_dead_letters_a_poison_record(
+    client: FlaskClient, settings: Settings
+) -> None:
+    rng = random.Random(11)
+    person = create(client, rng)
+    clients.dynamodb_client(settings).put_item(
+        TableName=settings.persons_table, Item={"id": {"S": "poison"}}
+    )
+    create(client, rng)
+    event = _lambda_event(settings, stream_records(settings))
+    search = clients.opensearch_client(settings, "batch")
+
+    response = handle(event, _backends(settings, search))
+
+    assert response == {"batchItemFailures": []}
+    assert drift(settings).missing == ["poison"]  # everything else is in the index
+    assert search.get(index=settings.opensearch_alias, id=person["id"])["_version"] == 1
+    letters = list(
+        DeadLetterStore(clients.dynamodb_client(settings), settings.dead_letters_table).list()
+    )
+    assert [(letter.person_id, letter.source) for letter in letters] == [("poison", "lambda")]
+    # The same event again (Lambda retries whole batches too): nothing changes, nothing fails.
+    assert handle(event, _backends(settings, search)) == {"batchItemFailures": []}
+
+
+def test_lambda_reports_every_record_it_could_not_apply_when_opensearch_is_down(
+    client: FlaskClient, settings: Settings
+) -> None:
+    rng = random.Random(12)
+    for _ in range(3):
+        create(client, rng)
+    records = stream_records(settings)
+    down = OpenSearch(hosts=[f"http://127.0.0.1:{free_port()}"], max_retries=0, timeout=2)
+
+    response = handle(_lambda_event(settings, records), _backends(settings, down))
+
+    expected = [record["dynamodb"]["SequenceNumber"] for record in records]
+    assert [f["itemIdentifier"] for f in response["batchItemFailures"]] == expected
