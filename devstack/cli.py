@@ -77,7 +77,8 @@ def run(api_port: int, dynamodb_port: int, opensearch_port: int, seed: int, work
         click.echo(f"Starting OpenSearch on port {opensearch_port} (about 20 s)...")
         node = opensearch_dev.OpenSearchServer(home, http_port=opensearch_port)
         stops.append(node.start().stop)
-        settings = Settings.from_env({**os.environ, **env})
+        os.environ.update(env)  # this process bootstraps the tables with the same settings
+        settings = Settings.from_env()
         ensure_tables(clients.dynamodb_client(settings), settings)
         ensure_index(clients.opensearch_client(settings, "batch"), settings)
         indexer = ManagedProcess(
