@@ -26,6 +26,8 @@ class Figures:
     mrr: float
     precision: dict[str, float | None]
     graded: dict[str, int]
+    best_precision: dict[str, float | None]
+    best_graded: dict[str, int]
 
 
 def _rank(answer: Answer) -> int | None:
@@ -36,7 +38,10 @@ def _rank(answer: Answer) -> int | None:
 
 
 def figures(answers: Sequence[Answer]) -> Figures:
-    """Recall and MRR over queries whose person is in the index; precision over every answer."""
+    """Recall and MRR over queries whose person is in the index; precision over every answer.
+
+    `precision` counts every graded candidate returned; `best_precision` only each answer's first.
+    """
     known = [a for a in answers if a.truth is not None]
     ranks = [_rank(a) for a in known]
     right = {g: 0 for g in GRADES}
@@ -46,6 +51,13 @@ def figures(answers: Sequence[Answer]) -> Figures:
             if grade in given:
                 given[grade] += 1
                 right[grade] += key == answer.truth
+    best_right = {g: 0 for g in GRADES}
+    best_given = {g: 0 for g in GRADES}
+    for answer in answers:
+        if answer.ranked and answer.ranked[0][1] in best_given:
+            key, grade = answer.ranked[0]
+            best_given[grade] += 1
+            best_right[grade] += key == answer.truth
     count = len(known) or 1
     return Figures(
         queries=len(answers),
@@ -54,6 +66,10 @@ def figures(answers: Sequence[Answer]) -> Figures:
         mrr=sum(1 / r for r in ranks if r) / count,
         precision={g: (right[g] / given[g] if given[g] else None) for g in GRADES},
         graded=given,
+        best_precision={
+            g: (best_right[g] / best_given[g] if best_given[g] else None) for g in GRADES
+        },
+        best_graded=best_given,
     )
 
 

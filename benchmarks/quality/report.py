@@ -37,11 +37,14 @@ def _value(value: float | None) -> str:
 
 def table(methods: dict[str, Figures]) -> list[str]:
     """A markdown table of every method's figures."""
-    heads = ["recall@1", "recall@10", "MRR"] + [f"precision `{g}` (n)" for g in GRADES]
+    heads = ["recall@1", "recall@10", "MRR"]
+    heads += [f"precision `{g}`, all (n)" for g in GRADES]
+    heads += [f"precision `{g}`, best (n)" for g in GRADES]
     lines = ["| method | " + " | ".join(heads) + " |", "|---" * (len(heads) + 1) + "|"]
     for name, fig in methods.items():
         cells = [_value(fig.recall_at_1), _value(fig.recall_at_10), _value(fig.mrr)]
         cells += [f"{_value(fig.precision[g])} ({fig.graded[g]})" for g in GRADES]
+        cells += [f"{_value(fig.best_precision[g])} ({fig.best_graded[g]})" for g in GRADES]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     return lines
 
@@ -74,6 +77,10 @@ def section(
         " fuzziness AUTO over firstName and surname; having no model, it is graded by rank (1st"
         " `certain`, 2nd-3rd `probable`, 4th-10th `possible`). Search is the staff search"
         " (`GET /persons` with firstName, surname and dateOfBirth); it has no grades.",
+        "",
+        "Precision, all: the share of every candidate given that grade (in any position) that is"
+        " the right person. Precision, best: the same for the first candidate of each answer only,"
+        " i.e. how often the service is right when its best answer carries that grade.",
         "",
         "Recall@1 by corruption (a query can carry several):",
         "",

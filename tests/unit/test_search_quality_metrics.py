@@ -23,6 +23,8 @@ def test_recall_mrr_and_precision_per_grade() -> None:
     assert result.mrr == (1 + 0.5) / 3
     assert result.precision == {"certain": 0.5, "probable": 0.5, "possible": 0.0}
     assert result.graded == {"certain": 2, "probable": 2, "possible": 2}
+    assert result.best_precision == {"certain": 0.5, "probable": 0.0, "possible": 0.0}
+    assert result.best_graded == {"certain": 2, "probable": 1, "possible": 1}
 
 
 def test_baseline_grades_by_rank() -> None:
