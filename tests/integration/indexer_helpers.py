@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import sys
 import time
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -23,13 +24,16 @@ SURNAMES = ["Okonkwo", "Smith", "Patel", "Mensah", "Nowak", "Byrne", "Chen", "Ha
 
 def settings_env(settings: Settings) -> dict[str, str]:
     """The environment that makes a subprocess use these settings' servers, tables and alias."""
+    # Every table setting `x_table` is read from the variable `X_TABLE`.
+    tables = {
+        name.upper(): getattr(settings, name)
+        for name in (f.name for f in fields(settings))
+        if name.endswith("_table")
+    }
     return {
+        **tables,
         "DYNAMODB_ENDPOINT": settings.dynamodb_endpoint or "",
         "OPENSEARCH_URL": settings.opensearch_url,
-        "PERSONS_TABLE": settings.persons_table,
-        "COUNTERS_TABLE": settings.counters_table,
-        "CHECKPOINTS_TABLE": settings.checkpoints_table,
-        "DEAD_LETTERS_TABLE": settings.dead_letters_table,
         "OPENSEARCH_ALIAS": settings.opensearch_alias,
         "INDEXER_IDLE_SLEEP_SECONDS": str(settings.indexer_idle_sleep_seconds),
         "INDEXER_MAX_BACKOFF_SECONDS": "2",
