@@ -159,3 +159,28 @@ def test_an_erased_id_can_be_created_again_at_a_higher_version(api: CheckedClien
     api.delete(url)
     again = api.post(url, json=person_body(firstName="Bola"))
     assert again.status_code == 201 and again.headers["ETag"] == '"3"'
+
+
+def test_the_openapi_document_describes_every_person_endpoint_with_headers_and_problems(
+    api: CheckedClient,
+) -> None:
+    paths = api.openapi.document["paths"]
+    operations = {
+        f"{URL}": ["post"],
+        f"{URL}/{{person_id}}": ["get", "post", "patch", "delete"],
+        f"{URL}/by-reference/{{system}}/{{reference}}": ["get"],
+        f"{URL}/{{person_id}}/history": ["get"],
+        f"{URL}/{{person_id}}/extended/{{service_area}}": ["get", "put"],
+    }
+    for path, methods in operations.items():
+        for method in methods:
+            responses = paths[path][method]["responses"]
+            errors = [status for status in responses if status.isdigit() and status >= "400"]
+            assert errors, (method, path)
+            for status in errors:
+                assert "application/problem+json" in responses[status]["content"], (path, status)
+    assert set(paths[URL]["post"]["responses"]["201"]["headers"]) == {"ETag", "Location"}
+    assert "ETag" in paths[f"{URL}/{{person_id}}"]["get"]["responses"]["200"]["headers"]
+    patch = paths[f"{URL}/{{person_id}}"]["patch"]
+    assert {"412", "428"} <= set(patch["responses"])
+    assert any(p["name"] == "If-Match" and p["required"] for p in patch["parameters"])
