@@ -8,7 +8,9 @@ import uuid
 import pytest
 from flask.testing import FlaskClient
 
+from indexer.deadletters import DeadLetterStore
 from indexer.history import HistorySink
+from indexer.lambda_handler import LambdaBackends, handle
 from indexer.runner import drain
 from indexer.stream import StreamPoller
 from service import clients
@@ -142,3 +144,20 @@ def test_the_stream_completes_an_erasure_the_api_did_not_finish(
     _no_personal_data(settings, "Zanele")
     assert table_items(settings, settings.extended_table) == []
     assert _history(api, person["id"])[-1]["changedBy"] == "crashed-api"
+
+
+def test_the_lambda_host_writes_history_too(
+    api: CheckedClient, poller: StreamPoller, settings: Settings, search_client
+) -> None:
+    person = api.post(URL, json=person_body()).get_json()
+    api.patch(f"{URL}/{person['id']}", json={"firstName": "Ayesha"}, headers={"If-Match": '"1"'})
+    dynamodb = clients.dynamodb_client(settings, "batch")
+    backends = LambdaBackends(
+        opensearch=search_client,
+        index=settings.opensearch_alias,
+        dead_letters=DeadLetterStore(dynamodb, settings.dead_letters_table),
+        sinks=(HistorySink.connect(dynamodb, settings),),
+    )
+    response = handle({"Records": _all_records(poller)}, backends)
+    assert response == {"batchItemFailures": []}
+    assert [e["versionNumber"] for e in _history(api, person["id"])] == [1, 2]
