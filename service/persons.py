@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
 
 from service.domain.normalise import is_a_minor
 from service.domain.rules import record_errors, tenure_is_active
@@ -14,6 +17,7 @@ from service.erasure import Erasure
 from service.store.errors import PersonNotFound, VersionConflict
 from service.store.persons import PersonStore
 
+log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 _SYSTEM_FIELDS = ("id", "personRef", "versionNumber", "createdAt", "lastModified", "lastModifiedBy")
 
@@ -121,8 +125,13 @@ class PersonService:
         """
         current = self._current(person_id, expected_version)
         version = self._store.delete(current, timestamp(self._clock()), caller)
-        if self._erasure is not None:
+        if self._erasure is None:
+            return
+        try:
             self._erasure.erase(person_id, version)
+        except (ClientError, BotoCoreError) as exc:
+            # The tombstone is written; the stream's history sink repeats the erasure.
+            log.warning("erasure left to the stream", extra={"error": type(exc).__name__})
 
     def _current(self, person_id: str, expected_version: int | None) -> dict[str, Any]:
         """The live person, if it is at `expected_version` (any version when None)."""

@@ -15,6 +15,10 @@ from indexer.runner import drain
 from indexer.stream import StreamPoller
 from service import clients
 from service.config import Settings
+from service.erasure import Erasure
+from service.persons import PersonService
+from service.store.extended import ExtendedStore
+from service.store.history import HistoryStore
 from service.store.persons import PersonStore
 from tests.integration.openapi import CheckedClient
 from tests.integration.people import person_body
@@ -35,6 +39,15 @@ def _all_records(poller: StreamPoller) -> list[dict]:
         StreamArn=poller.stream_arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
     )["ShardIterator"]
     return streams.get_records(ShardIterator=iterator, Limit=1000)["Records"]
+
+
+def _store(settings: Settings) -> PersonStore:
+    return PersonStore(
+        clients.dynamodb_client(settings),
+        settings.persons_table,
+        settings.counters_table,
+        settings.cross_references_table,
+    )
 
 
 def _history(api: CheckedClient, person_id: str) -> list[dict]:
@@ -133,12 +146,7 @@ def test_the_stream_completes_an_erasure_the_api_did_not_finish(
     api.put(f"{URL}/{person['id']}/extended/benefits", json={"claim": "Zanele's claim"})
     drain(poller)
     # As if the API died right after writing the tombstone: only the store call happens.
-    store = PersonStore(
-        clients.dynamodb_client(settings),
-        settings.persons_table,
-        settings.counters_table,
-        settings.cross_references_table,
-    )
+    store = _store(settings)
     store.delete(store.get(person["id"]), "2026-01-01T00:00:00.000Z", "crashed-api")
     drain(poller)
     _no_personal_data(settings, "Zanele")
@@ -161,3 +169,19 @@ def test_the_lambda_host_writes_history_too(
     response = handle({"Records": _all_records(poller)}, backends)
     assert response == {"batchItemFailures": []}
     assert [e["versionNumber"] for e in _history(api, person["id"])] == [1, 2]
+
+
+def test_delete_succeeds_when_the_api_side_erasure_fails_and_the_stream_finishes_it(
+    api: CheckedClient, poller: StreamPoller, settings: Settings
+) -> None:
+    person = api.post(URL, json=person_body(firstName="Zanele")).get_json()
+    api.put(f"{URL}/{person['id']}/extended/housing", json={"note": "Zanele's note"})
+    dynamodb = clients.dynamodb_client(settings)
+    broken = Erasure(
+        HistoryStore(dynamodb, "no-such-table"),
+        ExtendedStore(dynamodb, "no-such-table", settings.persons_table),
+    )
+    PersonService(_store(settings), broken).delete(person["id"], None, "officer")
+    assert api.get(f"{URL}/{person['id']}").status_code == 404
+    drain(poller)
+    _no_personal_data(settings, "Zanele")
