@@ -203,7 +203,7 @@ def _measure(
             "search (`GET /persons`)": measured["search"],
             "baseline (multi_match, fuzziness AUTO)": measured["baseline"],
         },
-        _corruption_breakdown(asked, {"match": answers["match"], "baseline": answers["baseline"]}),
+        _corruption_breakdown(asked, answers),
         residents=len(population),
         queries=len(asked),
         absent=sum(q.key is None for q in asked),
