@@ -17,7 +17,7 @@ from service.api.search_schemas import (
     SearchResultSchema,
 )
 from service.backends import backends
-from service.matching.matcher import Matcher, match_query
+from service.matching.matcher import Matcher, match_query, params_of
 from service.search.cursor import InvalidCursor
 from service.search.queries import SearchParams
 from service.search.searcher import PersonSearch as Searcher
@@ -48,17 +48,7 @@ def _searcher() -> Searcher:
 
 def search_params(args: dict[str, Any]) -> SearchParams:
     """The search parameters of validated query arguments."""
-    return SearchParams(
-        first_name=args.get("firstName"),
-        surname=args.get("surname") or args.get("lastName"),
-        date_of_birth=args.get("dateOfBirth"),
-        national_insurance_no=args.get("nationalInsuranceNo"),
-        address=args.get("address"),
-        postcode=args.get("postcode"),
-        q=args.get("q"),
-        person_types=tuple(args.get("personType") or ()),
-        include_deceased=args["includeDeceased"],
-    )
+    return params_of({**args, "personTypes": args.get("personType")})
 
 
 @blp.route("", methods=["GET"])

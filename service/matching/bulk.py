@@ -19,21 +19,14 @@ from marshmallow import ValidationError
 from tqdm import tqdm
 
 from service import clients
-from service.api.search_schemas import MatchPersonSchema
+from service.api.search_schemas import SEARCH_CRITERIA, MatchPersonSchema
 from service.config import Settings
 from service.matching.matcher import Matcher, match_query
 from service.search.searcher import PersonSearch
 
 log = logging.getLogger(__name__)
-INPUT_COLUMNS = (
-    "firstName",
-    "surname",
-    "lastName",
-    "dateOfBirth",
-    "nationalInsuranceNo",
-    "address",
-    "postcode",
-)
+# Every search criterion except free text.
+INPUT_COLUMNS = tuple(name for name in SEARCH_CRITERIA if name != "q")
 OUTPUT_COLUMNS = (
     "inputId",
     "status",

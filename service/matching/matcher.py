@@ -15,14 +15,15 @@ MIN_CANDIDATES = 30
 
 
 def params_of(person: dict[str, Any]) -> SearchParams:
-    """The candidate-query parameters of a partial person (camelCase keys, as the API takes)."""
+    """Search parameters from API-style camelCase values (a partial person or search arguments)."""
     return SearchParams(
         first_name=person.get("firstName"),
-        surname=person.get("surname"),
+        surname=person.get("surname") or person.get("lastName"),
         date_of_birth=person.get("dateOfBirth"),
         national_insurance_no=person.get("nationalInsuranceNo"),
         address=person.get("address"),
         postcode=person.get("postcode"),
+        q=person.get("q"),
         person_types=tuple(person.get("personTypes") or ()),
         include_deceased=bool(person.get("includeDeceased", True)),
     )
