@@ -143,6 +143,16 @@ def run(residents_count: int, queries_count: int, seed: int, output: Path) -> di
             _cleanup(settings)
 
 
+def _post_with_retries(client: Any, payload: dict[str, Any], headers: dict[str, str]) -> Any:
+    """Create a person, retrying a 503 (a busy shared server) a few times as Retry-After asks."""
+    for attempt in range(5):
+        response = client.post("/api/v1/persons", json=payload, headers=headers)
+        if response.status_code != 503:
+            return response
+        time.sleep(1 + attempt)
+    return response
+
+
 def _measure(
     settings: Settings,
     population: list[dict[str, Any]],
@@ -163,7 +173,7 @@ def _measure(
     key_of: dict[str, str] = {}
     for body in tqdm(population, desc="load residents", unit="person"):
         payload = {k: v for k, v in body.items() if k != "key"}
-        response = client.post("/api/v1/persons", json=payload, headers=headers)
+        response = _post_with_retries(client, payload, headers)
         if response.status_code != 201:
             raise click.ClickException(f"loading failed: {response.status_code}")
         key_of[response.get_json()["id"]] = body["key"]
