@@ -1,0 +1,1 @@
+"""Indexing benchmark: write-to-searchable latency, stream and rebuild throughput, bulk ceiling."""

@@ -1,0 +1,269 @@
+"""Run with `.venv/bin/python -m benchmarks.indexing`; figures go to BENCHMARKS.md.
+
+Uses the servers named by TEST_DYNAMODB_ENDPOINT / TEST_OPENSEARCH_URL when set, otherwise starts
+its own (as the integration tests do). Every run uses fresh tables and a fresh alias.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import shutil
+import statistics
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+from opensearchpy.helpers import bulk
+
+from devstack import opensearch as opensearch_dev
+from devstack.processes import dynamodb_server, free_port
+from indexer.rebuild import Rebuild
+from indexer.runner import build_poller, drain
+from service import clients
+from service.bootstrap import ensure_index, ensure_tables, latest_mapping
+from service.config import REPO_ROOT, Settings
+from service.domain.search_document import search_document
+from service.store.items import to_item
+
+BENCHMARKS_MD = REPO_ROOT / "BENCHMARKS.md"
+START, END = "<!-- indexing:start -->", "<!-- indexing:end -->"
+FIRST = ["Aisha", "Tom", "Priya", "Kwame", "Zofia", "Liam", "Mei", "Omar", "Grace", "Ravi"]
+LAST = ["Okonkwo", "Smith", "Patel", "Mensah", "Nowak", "Byrne", "Chen", "Haddad", "Jones"]
+
+
+def person_item(n: int) -> dict[str, Any]:
+    """A stored person item (as the store writes it) with a deterministic, made-up identity."""
+    return {
+        "id": str(uuid.uuid4()),
+        "versionNumber": 1,
+        "personRef": n,
+        "firstName": FIRST[n % len(FIRST)],
+        "surname": LAST[(n // len(FIRST)) % len(LAST)],
+        "dateOfBirth": f"{1940 + n % 60}-{1 + n % 12:02d}-{1 + n % 28:02d}",
+        "personTypes": ["Tenant"],
+        "lastModified": "2026-01-01T00:00:00.000Z",
+    }
+
+
+def _servers(stack: ExitStack) -> tuple[str, str]:
+    dynamodb = os.environ.get("TEST_DYNAMODB_ENDPOINT")
+    search = os.environ.get("TEST_OPENSEARCH_URL")
+    logs = REPO_ROOT / ".run" / "bench-logs"
+    if not dynamodb:
+        port = free_port()
+        stack.callback(dynamodb_server(port, logs / "dynamodb.log").start().stop)
+        dynamodb = f"http://127.0.0.1:{port}"
+    if not search:
+        node = opensearch_dev.OpenSearchServer(
+            opensearch_dev.provision(),
+            http_port=free_port(),
+            transport_port=free_port(),
+            instance_dir=REPO_ROOT / ".run" / "opensearch-bench",
+            reset_data=True,
+        )
+        stack.callback(shutil.rmtree, node.instance_dir, ignore_errors=True)
+        stack.callback(node.start().stop)
+        search = node.url
+    return dynamodb, search
+
+
+def _timed(work: Callable[[], Any]) -> tuple[Any, float]:
+    started = time.perf_counter()
+    result = work()
+    return result, time.perf_counter() - started
+
+
+def _write(dynamodb: Any, table: str, items: list[dict[str, Any]]) -> None:
+    for start in range(0, len(items), 25):
+        batch = [{"PutRequest": {"Item": to_item(item)}} for item in items[start : start + 25]]
+        dynamodb.batch_write_item(RequestItems={table: batch})
+
+
+def raw_bulk_rate(settings: Settings, items: list[dict[str, Any]]) -> float:
+    """Documents per second of plain bulk requests into a fresh index: the ceiling."""
+    search = clients.opensearch_client(settings, "batch")
+    index = f"{settings.opensearch_alias}-ceiling"
+    body = latest_mapping(settings.mappings_dir).body()
+    body["settings"]["index"].update({"number_of_replicas": 0, "refresh_interval": "-1"})
+    search.indices.create(index=index, body=body)
+    actions = (
+        {"_index": index, "_id": item["id"], "_source": search_document(item)} for item in items
+    )
+    try:
+        _, seconds = _timed(lambda: bulk(search, actions, chunk_size=500))
+    finally:
+        search.indices.delete(index=index)
+    return len(items) / seconds
+
+
+def latency(settings: Settings, writes: int, rate: float) -> list[float]:
+    """Seconds from a DynamoDB write's acknowledgement until a search finds it."""
+    dynamodb = clients.dynamodb_client(settings, "batch")
+    search = clients.opensearch_client(settings, "batch")
+    poller = build_poller(settings)
+    stop = threading.Event()
+    written: dict[str, float] = {}
+    seen: dict[str, float] = {}
+    lock = threading.Lock()
+
+    def watch() -> None:
+        while not stop.is_set() or len(seen) < len(written):
+            with lock:
+                pending = [i for i in written if i not in seen]
+            if pending:
+                hits = search.search(
+                    index=settings.opensearch_alias,
+                    body={"query": {"ids": {"values": pending}}, "size": len(pending)},
+                )["hits"]["hits"]
+                now = time.perf_counter()
+                for hit in hits:
+                    seen.setdefault(hit["_id"], now)
+            time.sleep(0.02)
+            if stop.is_set() and time.perf_counter() > deadline:
+                return
+
+    deadline = float("inf")
+    threads = [
+        threading.Thread(
+            target=poller.run,
+            args=(stop,),
+            kwargs={"idle_sleep": settings.indexer_idle_sleep_seconds},
+        ),
+        threading.Thread(target=watch),
+    ]
+    for thread in threads:
+        thread.start()
+    try:
+        for n in range(writes):
+            item = person_item(100_000 + n)
+            dynamodb.put_item(TableName=settings.persons_table, Item=to_item(item))
+            with lock:
+                written[item["id"]] = time.perf_counter()
+            time.sleep(1 / rate)
+        deadline = time.perf_counter() + 30
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=60)
+    return [seen[i] - written[i] for i in written if i in seen]
+
+
+def machine() -> str:
+    """nproc, RAM and CPU model of this machine."""
+    cpu = platform.processor() or "unknown CPU"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{os.cpu_count()} CPUs ({cpu}), {ram:.1f} GiB RAM, Python {platform.python_version()}"
+
+
+def _percentile(values: list[float], share: float) -> float:
+    return (
+        statistics.quantiles(values, n=100)[int(share * 100) - 1] if len(values) > 1 else values[0]
+    )
+
+
+def _section(rows: Iterator[str], notes: list[str]) -> str:
+    return "\n".join([START, "## Indexing", "", *notes, "", *rows, END])
+
+
+def write_markdown(section: str) -> None:
+    """Replace this benchmark's section of BENCHMARKS.md (other sections are left alone)."""
+    text = BENCHMARKS_MD.read_text() if BENCHMARKS_MD.exists() else "# Benchmarks\n"
+    if START in text and END in text:
+        before, rest = text.split(START, 1)
+        after = rest.split(END, 1)[1]
+        text = before + section + after
+    else:
+        text = text.rstrip("\n") + "\n\n" + section + "\n"
+    BENCHMARKS_MD.write_text(text)
+
+
+@click.command()
+@click.option("--documents", default=800, show_default=True, help="People for throughput runs.")
+@click.option("--writes", default=100, show_default=True, help="Writes for the latency run.")
+@click.option("--rate", default=10.0, show_default=True, help="Writes per second (latency run).")
+def main(documents: int, writes: int, rate: float) -> None:
+    """Measure indexing figures and write them to BENCHMARKS.md."""
+    os.environ.setdefault("AWS_ACCESS_KEY_ID", "bench")
+    os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "bench")
+    with ExitStack() as stack:
+        dynamodb_url, search_url = _servers(stack)
+        suffix = uuid.uuid4().hex[:8]
+        settings = replace(
+            Settings(),
+            dynamodb_endpoint=dynamodb_url,
+            opensearch_url=search_url,
+            **{
+                name: f"bench-{name}-{suffix}"
+                for name in Settings.__dataclass_fields__
+                if name.endswith("_table")
+            },
+            opensearch_alias=f"bench-{suffix}",
+        )
+        dynamodb = clients.dynamodb_client(settings, "batch")
+        search = clients.opensearch_client(settings, "batch")
+        ensure_tables(dynamodb, settings)
+        ensure_index(search, settings)
+        stack.callback(
+            lambda: search.indices.delete(index=f"bench-{suffix}-*", ignore_unavailable=True)
+        )
+        items = [person_item(n) for n in range(documents)]
+
+        ceiling = raw_bulk_rate(settings, items)
+        click.echo(f"raw bulk: {ceiling:.0f} docs/s")
+        _write(dynamodb, settings.persons_table, items)
+        applied, seconds = _timed(lambda: drain(build_poller(settings), max_polls=100_000))
+        stream_rate = applied / seconds
+        click.echo(f"stream indexing: {stream_rate:.0f} records/s ({applied} records)")
+        job = Rebuild(
+            settings=settings,
+            dynamodb=dynamodb,
+            streams=clients.streams_client(settings),
+            opensearch=search,
+            segments=settings.rebuild_segments,
+            show_progress=False,
+        )
+        report, seconds = _timed(job.run)
+        rebuild_rate = report.loaded / seconds
+        click.echo(f"rebuild: {rebuild_rate:.0f} docs/s ({report.loaded} docs)")
+        delays = latency(settings, writes, rate)
+        p50, p95 = _percentile(delays, 0.50), _percentile(delays, 0.95)
+        click.echo(f"write-to-searchable: p50 {p50:.2f}s p95 {p95:.2f}s ({len(delays)} writes)")
+
+    today = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    notes = [
+        f"Measured {today} on {machine()}, with `.venv/bin/python -m benchmarks.indexing` "
+        f"(--documents {documents} --writes {writes} --rate {rate:g}); local moto DynamoDB "
+        f"server and a single-node OpenSearch 2.19 (shared with other work on this machine, "
+        f"so figures are indicative). Raw bulk is plain `helpers.bulk` of the same documents "
+        f"in chunks of 500 into a fresh index: the ceiling for the indexing paths.",
+    ]
+    rows = [
+        "| figure | value | raw OpenSearch bulk (same run) |",
+        "| --- | --- | --- |",
+        f"| write-to-searchable latency p50 / p95 ({rate:g} writes/s, idle sleep "
+        f"{settings.indexer_idle_sleep_seconds:g} s) | {p50:.2f} s / {p95:.2f} s | - |",
+        f"| stream indexing throughput (batch {settings.indexer_batch_size}) "
+        f"| {stream_rate:.0f} records/s | {ceiling:.0f} docs/s |",
+        f"| rebuild throughput ({settings.rebuild_segments} scan segments, includes swap) "
+        f"| {rebuild_rate:.0f} docs/s | {ceiling:.0f} docs/s |",
+    ]
+    write_markdown(_section(iter(rows), notes))
+    click.echo(f"written to {BENCHMARKS_MD}")
+
+
+if __name__ == "__main__":
+    main()
