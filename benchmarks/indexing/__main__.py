@@ -1,14 +1,14 @@
 """Run with `.venv/bin/python -m benchmarks.indexing`; figures go to BENCHMARKS.md.
 
-Uses the servers named by TEST_DYNAMODB_ENDPOINT / TEST_OPENSEARCH_URL when set, otherwise starts
-its own (as the integration tests do). Every run uses fresh tables and a fresh alias.
+Uses the servers named by BENCH_/TEST_DYNAMODB_ENDPOINT and BENCH_/TEST_OPENSEARCH_URL when set,
+otherwise starts its own (the quality benchmark's `servers()`). Each run uses fresh tables and
+a fresh alias.
 """
 
 from __future__ import annotations
 
 import os
 import platform
-import shutil
 import statistics
 import threading
 import time
@@ -23,8 +23,7 @@ from typing import Any
 import click
 from opensearchpy.helpers import bulk
 
-from devstack import opensearch as opensearch_dev
-from devstack.processes import dynamodb_server, free_port
+from benchmarks.quality.run import servers
 from indexer.rebuild import Rebuild
 from indexer.runner import build_poller, drain
 from service import clients
@@ -51,28 +50,6 @@ def person_item(n: int) -> dict[str, Any]:
         "personTypes": ["Tenant"],
         "lastModified": "2026-01-01T00:00:00.000Z",
     }
-
-
-def _servers(stack: ExitStack) -> tuple[str, str]:
-    dynamodb = os.environ.get("TEST_DYNAMODB_ENDPOINT")
-    search = os.environ.get("TEST_OPENSEARCH_URL")
-    logs = REPO_ROOT / ".run" / "bench-logs"
-    if not dynamodb:
-        port = free_port()
-        stack.callback(dynamodb_server(port, logs / "dynamodb.log").start().stop)
-        dynamodb = f"http://127.0.0.1:{port}"
-    if not search:
-        node = opensearch_dev.OpenSearchServer(
-            opensearch_dev.provision(),
-            http_port=free_port(),
-            transport_port=free_port(),
-            instance_dir=REPO_ROOT / ".run" / "opensearch-bench",
-            reset_data=True,
-        )
-        stack.callback(shutil.rmtree, node.instance_dir, ignore_errors=True)
-        stack.callback(node.start().stop)
-        search = node.url
-    return dynamodb, search
 
 
 def _timed(work: Callable[[], Any]) -> tuple[Any, float]:
@@ -197,10 +174,8 @@ def write_markdown(section: str) -> None:
 @click.option("--rate", default=10.0, show_default=True, help="Writes per second (latency run).")
 def main(documents: int, writes: int, rate: float) -> None:
     """Measure indexing figures and write them to BENCHMARKS.md."""
-    os.environ.setdefault("AWS_ACCESS_KEY_ID", "bench")
-    os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "bench")
     with ExitStack() as stack:
-        dynamodb_url, search_url = _servers(stack)
+        dynamodb_url, search_url = stack.enter_context(servers())
         suffix = uuid.uuid4().hex[:8]
         settings = replace(
             Settings(),
