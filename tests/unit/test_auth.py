@@ -21,7 +21,7 @@ def _verifier(**overrides) -> TokenVerifier:
 
 
 def test_valid_token_maps_groups_to_roles_and_service_areas() -> None:
-    token = mint_token(SECRET, "ann@council", ["person-index-write", "grp-housing"], 60, NOW)
+    token = mint_token(SECRET, "ann@council", ["person-index-write", "grp-housing"], 3600, NOW)
     caller = _verifier().verify(token)
     assert caller.identity == "ann@council"
     assert caller.roles == {"write"}
@@ -34,10 +34,10 @@ def test_valid_token_maps_groups_to_roles_and_service_areas() -> None:
     ("token", "reason"),
     [
         (mint_token(SECRET, "a", [], 60, NOW - 3600), "expired"),
-        (mint_token("x" * 64, "a", [], 60, NOW), "signature"),
+        (mint_token("x" * 64, "a", [], 3600, NOW), "signature"),
         ("not.a.jwt", "signature or format"),
-        (jwt.encode({"exp": NOW + 60}, SECRET, algorithm="HS256"), "'sub'"),
-        (jwt.encode({"sub": "a", "exp": NOW + 60}, SECRET, algorithm="HS512"), "signature"),
+        (jwt.encode({"exp": NOW + 3600}, SECRET, algorithm="HS256"), "'sub'"),
+        (jwt.encode({"sub": "a", "exp": NOW + 3600}, SECRET, algorithm="HS512"), "signature"),
     ],
 )
 def test_bad_tokens_are_rejected_with_the_reason(token: str, reason: str) -> None:
@@ -48,16 +48,16 @@ def test_bad_tokens_are_rejected_with_the_reason(token: str, reason: str) -> Non
 def test_audience_and_issuer_are_checked_when_configured() -> None:
     verifier = _verifier(audience="person-index", issuer="https://idp.council")
     good = mint_token(
-        SECRET, "a", [], 60, NOW, audience="person-index", issuer="https://idp.council"
+        SECRET, "a", [], 3600, NOW, audience="person-index", issuer="https://idp.council"
     )
     assert verifier.verify(good).identity == "a"
     with pytest.raises(InvalidToken, match="audience"):
         verifier.verify(
-            mint_token(SECRET, "a", [], 60, NOW, audience="other", issuer="https://idp.council")
+            mint_token(SECRET, "a", [], 3600, NOW, audience="other", issuer="https://idp.council")
         )
     with pytest.raises(InvalidToken, match="issuer"):
         verifier.verify(
-            mint_token(SECRET, "a", [], 60, NOW, audience="person-index", issuer="https://evil")
+            mint_token(SECRET, "a", [], 3600, NOW, audience="person-index", issuer="https://evil")
         )
 
 
@@ -73,10 +73,10 @@ def test_rs256_with_a_pem_public_key(tmp_path: Path, rsa_key) -> None:
     (tmp_path / "key.pem").write_bytes(pem)
     verifier = TokenVerifier(AuthSettings(algorithm="RS256", public_key_file=tmp_path / "key.pem"))
     token = jwt.encode(
-        {"sub": "svc", "exp": NOW + 60, "groups": ["person-index-read"]}, rsa_key, "RS256"
+        {"sub": "svc", "exp": NOW + 3600, "groups": ["person-index-read"]}, rsa_key, "RS256"
     )
     assert verifier.verify(token).roles == {"read"}
-    forged = jwt.encode({"sub": "svc", "exp": NOW + 60}, SECRET, algorithm="HS256")
+    forged = jwt.encode({"sub": "svc", "exp": NOW + 3600}, SECRET, algorithm="HS256")
     with pytest.raises(InvalidToken):
         verifier.verify(forged)
 
@@ -85,7 +85,7 @@ def test_rs256_with_a_jwks_file_picks_the_key_by_kid(tmp_path: Path, rsa_key) ->
     jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(rsa_key.public_key()))
     (tmp_path / "jwks.json").write_text(json.dumps({"keys": [{**jwk, "kid": "k1", "use": "sig"}]}))
     verifier = TokenVerifier(AuthSettings(algorithm="RS256", jwks_file=tmp_path / "jwks.json"))
-    claims = {"sub": "svc", "exp": NOW + 60}
+    claims = {"sub": "svc", "exp": NOW + 3600}
     assert (
         verifier.verify(jwt.encode(claims, rsa_key, "RS256", headers={"kid": "k1"})).identity
         == "svc"
