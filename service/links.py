@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from service.auth import Caller
+
 log = logging.getLogger(__name__)
 
 
@@ -33,6 +35,8 @@ class LinkTarget:
     system: str
     url_template: str
     role: str | None = None
+    # When set, only callers in this service area's group see the link.
+    service_area: str | None = None
     health_url: str | None = None
 
     def href(self, reference: str) -> str:
@@ -49,6 +53,7 @@ def load_targets(path: Path) -> list[LinkTarget]:
                 system=entry["system"],
                 url_template=entry["urlTemplate"],
                 role=entry.get("role"),
+                service_area=entry.get("serviceArea"),
                 health_url=entry.get("healthUrl"),
             )
             for entry in entries
@@ -120,9 +125,11 @@ class HealthCache:
             self._stop.wait(self._interval)
 
 
-def may_follow(caller: Any, target: LinkTarget) -> bool:
-    """Whether the caller may follow links to this target; the security layer enforces roles."""
-    return True
+def may_follow(caller: Caller, target: LinkTarget) -> bool:
+    """Whether the caller holds the target's role and, for a service area's link, its group."""
+    if target.role and not caller.has_role(target.role):
+        return False
+    return target.service_area is None or caller.may_see_service_area(target.service_area)
 
 
 class Links:
@@ -140,7 +147,7 @@ class Links:
         urls = [target.health_url for target in targets if target.health_url]
         return cls(targets, HealthCache(urls, interval_seconds))
 
-    def for_person(self, person: dict[str, Any], caller: Any) -> list[dict[str, str]]:
+    def for_person(self, person: dict[str, Any], caller: Caller) -> list[dict[str, str]]:
         """One link per cross reference with a target the caller may follow and that is up."""
         self.health.ensure_running()
         links = []

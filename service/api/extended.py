@@ -15,8 +15,10 @@ from flask_smorest import abort
 
 from service.api.blueprint import Blueprint
 from service.api.docs import problem_doc
-from service.api.persons import caller, valid_person_id
+from service.api.persons import valid_person_id
 from service.api.schemas import ExtendedDataSchema
+from service.api.security import current_caller
+from service.auth import Caller
 from service.backends import backends
 from service.persons import timestamp
 
@@ -28,9 +30,9 @@ blp = Blueprint(
 )
 
 
-def authorise_extended(caller: str, service_area: str) -> bool:
-    """Whether the caller may read and write this service area's data (all may, for now)."""
-    return True
+def authorise_extended(caller: Caller, service_area: str) -> bool:
+    """Only members of the area's own group (SERVICE_AREA_GROUPS) may read or write its data."""
+    return caller.may_see_service_area(service_area)
 
 
 def _checked(person_id: str, service_area: str) -> str:
@@ -39,8 +41,12 @@ def _checked(person_id: str, service_area: str) -> str:
     areas = backends().settings.extended_service_areas
     if service_area not in areas:
         abort(404, message=f"Unknown service area {service_area!r}; known: {', '.join(areas)}.")
-    if not authorise_extended(caller(), service_area):
-        abort(403, message=f"You may not use the {service_area!r} service area's data.")
+    if not authorise_extended(current_caller(), service_area):
+        abort(
+            403,
+            message=f"The {service_area!r} service area's data needs that area's group, "
+            "which your token does not grant.",
+        )
     return person_id
 
 
@@ -102,6 +108,6 @@ class ExtendedData(MethodView):
                 "serviceArea": service_area,
                 "data": data,
                 "lastModified": timestamp(backends().persons.clock()),
-                "lastModifiedBy": caller(),
+                "lastModifiedBy": current_caller().identity,
             }
         )

@@ -63,7 +63,7 @@ def _expected_version(required: bool) -> int | None:
 def _shown(person: dict[str, Any]) -> dict[str, Any]:
     """The person as returned: computed fields and the links this caller may follow."""
     shown = present(person, backends().persons.today())
-    shown["links"] = backends().links.for_person(person, caller())
+    shown["links"] = backends().links.for_person(person, current_caller())
     return shown
 
 

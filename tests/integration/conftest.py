@@ -7,11 +7,12 @@ its own index alias, so tests never see each other's data.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 
 import pytest
 from flask import Flask
@@ -104,6 +105,17 @@ def settings(servers: Servers) -> Iterator[Settings]:
     yield settings
     search = clients.opensearch_client(settings, "batch")
     search.indices.delete(index=f"{settings.opensearch_alias}-*", ignore_unavailable=True)
+    # Drop this test's tables too: a DynamoDB API server holding thousands slows every call.
+    dynamodb = clients.dynamodb_client(settings)
+    for table in _table_names(settings):
+        with contextlib.suppress(dynamodb.exceptions.ResourceNotFoundException):
+            dynamodb.delete_table(TableName=table)
+
+
+def _table_names(settings: Settings) -> list[str]:
+    return [
+        getattr(settings, field.name) for field in fields(settings) if field.name.endswith("_table")
+    ]
 
 
 @pytest.fixture

@@ -104,3 +104,40 @@ def test_errors_never_carry_a_stack_trace(client: FlaskClient) -> None:
     text = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "Traceback" not in text and 'File "' not in text
+
+
+def test_one_service_areas_extended_data_is_closed_to_every_other_caller(
+    client: FlaskClient,
+) -> None:
+    person = client.post("/api/v1/persons", json=person_body()).get_json()
+    care_url = f"/api/v1/persons/{person['id']}/extended/socialcare"
+    care = {"Authorization": bearer(["person-index-write", "person-index-socialcare"])}
+    housing = {"Authorization": bearer(["person-index-admin", "person-index-housing"])}
+    assert client.put(care_url, json={"plan": "weekly visit"}, headers=care).status_code == 200
+
+    for method in (client.get, client.put):
+        kwargs = {"json": {"plan": "overwritten"}} if method == client.put else {}
+        body = _problem(method(care_url, headers=housing, **kwargs), 403)
+        assert "weekly visit" not in str(body)
+    assert client.get(care_url, headers=care).get_json()["data"] == {"plan": "weekly visit"}
+    core = client.get(f"/api/v1/persons/{person['id']}", headers=care).get_data(as_text=True)
+    assert "weekly visit" not in core
+
+
+def test_a_service_areas_link_is_shown_only_to_that_area(client: FlaskClient) -> None:
+    refs = [
+        {"system": "socialcare", "reference": "SC-77"},
+        {"system": "tenures", "reference": "T-1"},
+    ]
+    person = client.post("/api/v1/persons", json=person_body(crossReferences=refs)).get_json()
+    url = f"/api/v1/persons/{person['id']}"
+
+    def services(groups: list[str]) -> list[str]:
+        body = client.get(url, headers={"Authorization": bearer(groups)}).get_json()
+        return sorted(link["service"] for link in body["links"])
+
+    assert services(["person-index-read"]) == ["Tenures"]
+    assert services(["person-index-read", "person-index-socialcare"]) == [
+        "Social care case",
+        "Tenures",
+    ]

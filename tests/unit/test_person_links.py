@@ -7,10 +7,22 @@ from pathlib import Path
 
 import pytest
 
+from service.auth import Caller
 from service.config import REPO_ROOT, ConfigError, Settings
 from service.links import HealthCache, Links, LinksConfigError, LinkTarget, load_targets
 
-TENURES = LinkTarget("Tenures", "tenures", "https://t.example/{reference}", "read", "http://h/t")
+TENURES = LinkTarget(
+    "Tenures", "tenures", "https://t.example/{reference}", role="read", health_url="http://h/t"
+)
+CARE = LinkTarget(
+    "Case notes",
+    "socialcare",
+    "https://c.example/{reference}",
+    role="read",
+    service_area="socialcare",
+)
+READER = Caller("reader", frozenset(), frozenset({"read"}))
+CARE_WORKER = Caller("worker", frozenset(), frozenset({"read"}), frozenset({"socialcare"}))
 NOTES = LinkTarget("Notes", "tenures", "https://n.example/notes?ref={reference}")
 
 
@@ -44,11 +56,11 @@ def test_every_target_of_a_system_links_and_down_services_are_left_out() -> None
     links = Links([TENURES, NOTES], health)
     person = {"crossReferences": [{"system": "tenures", "reference": "T1"}]}
     health.refresh()
-    assert [link["service"] for link in links.for_person(person, "anyone")] == ["Tenures", "Notes"]
+    assert [link["service"] for link in links.for_person(person, READER)] == ["Tenures", "Notes"]
     state["http://h/t"] = False
     health.refresh()
-    assert [link["service"] for link in links.for_person(person, "anyone")] == ["Notes"]
-    assert links.for_person({}, "anyone") == []
+    assert [link["service"] for link in links.for_person(person, READER)] == ["Notes"]
+    assert links.for_person({}, READER) == []
     health.stop()
 
 
@@ -65,3 +77,20 @@ def test_extended_service_areas_are_configurable() -> None:
 def test_sample_file_is_valid_json_with_a_links_list() -> None:
     data = json.loads((REPO_ROOT / "service" / "links.json").read_text(encoding="utf-8"))
     assert isinstance(data["links"], list)
+
+
+def test_a_service_area_link_is_shown_only_to_that_area_and_only_with_the_role() -> None:
+    links = Links([TENURES, CARE], HealthCache([], 60, probe=lambda url: True))
+    person = {
+        "crossReferences": [
+            {"system": "tenures", "reference": "T1"},
+            {"system": "socialcare", "reference": "C9"},
+        ]
+    }
+    assert [link["service"] for link in links.for_person(person, READER)] == ["Tenures"]
+    assert [link["service"] for link in links.for_person(person, CARE_WORKER)] == [
+        "Tenures",
+        "Case notes",
+    ]
+    nobody = Caller("x", frozenset(), frozenset(), frozenset({"socialcare"}))
+    assert links.for_person(person, nobody) == []
