@@ -25,7 +25,15 @@ from service.config import REPO_ROOT, Settings
 RUN_DIR = REPO_ROOT / ".run"
 # The documented development secret of the local stack (README). Never use it anywhere else.
 DEV_JWT_SECRET = "dev-only-person-index-secret-change-me-0123456789"
-DEV_GROUPS = ["person-index-read", "person-index-write", "person-index-admin"]
+DEV_SERVICE_AREA_GROUPS = {
+    area: f"person-index-{area}" for area in ("housing", "socialcare", "benefits", "revenues")
+}
+DEV_GROUPS = [
+    "person-index-read",
+    "person-index-write",
+    "person-index-admin",
+    *DEV_SERVICE_AREA_GROUPS.values(),
+]
 BIN = Path(sys.executable).parent
 
 
@@ -67,6 +75,9 @@ def run(api_port: int, dynamodb_port: int, opensearch_port: int, seed: int, work
         "AWS_SECRET_ACCESS_KEY": "local",
         "AWS_DEFAULT_REGION": "eu-west-2",
         "JWT_SECRET": os.environ.get("JWT_SECRET", DEV_JWT_SECRET),
+        "SERVICE_AREA_GROUPS": os.environ.get(
+            "SERVICE_AREA_GROUPS", json.dumps(DEV_SERVICE_AREA_GROUPS)
+        ),
     }
     stops: list = []
     try:
