@@ -21,6 +21,14 @@ IF_MATCH = {
     "description": 'The ETag of the version you read, e.g. "3".',
 }
 
+PERSON_ID = {
+    "in": "path",
+    "name": "person_id",
+    "required": True,
+    "schema": {"type": "string", "format": "uuid"},
+    "description": "The person's id (a UUID; anything else is a 400).",
+}
+
 
 def problem_doc(description: str) -> dict[str, Any]:
     """Keyword arguments for `alt_response` documenting a problem+json error."""

@@ -14,7 +14,7 @@ from flask.views import MethodView
 from flask_smorest import abort
 
 from service.api.blueprint import Blueprint
-from service.api.docs import problem_doc
+from service.api.docs import PERSON_ID, problem_doc
 from service.api.persons import valid_person_id
 from service.api.schemas import ExtendedDataSchema
 from service.api.security import current_caller
@@ -77,7 +77,7 @@ _BODY = {
 }
 
 
-@blp.route("/<person_id>/extended/<service_area>")
+@blp.route("/<person_id>/extended/<service_area>", parameters=[PERSON_ID])
 class ExtendedData(MethodView):
     @blp.response(200, ExtendedDataSchema)
     @blp.alt_response(400, **problem_doc("The id is not a UUID."))

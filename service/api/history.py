@@ -7,7 +7,7 @@ from typing import Any
 from flask.views import MethodView
 
 from service.api.blueprint import Blueprint
-from service.api.docs import problem_doc
+from service.api.docs import PERSON_ID, problem_doc
 from service.api.persons import valid_person_id
 from service.api.schemas import HistorySchema
 from service.backends import backends
@@ -20,7 +20,7 @@ blp = Blueprint(
 )
 
 
-@blp.route("/<person_id>/history")
+@blp.route("/<person_id>/history", parameters=[PERSON_ID])
 class PersonHistory(MethodView):
     @blp.response(200, HistorySchema)
     @blp.alt_response(400, **problem_doc("The id is not a UUID."))

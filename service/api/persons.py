@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 
@@ -10,7 +11,7 @@ from flask.views import MethodView
 from flask_smorest import abort
 
 from service.api.blueprint import Blueprint
-from service.api.docs import ETAG, IF_MATCH, LOCATION, problem_doc
+from service.api.docs import ETAG, IF_MATCH, LOCATION, PERSON_ID, problem_doc
 from service.api.problems import problem
 from service.api.schemas import (
     PersonCreateSchema,
@@ -47,6 +48,9 @@ def _etag(person: dict[str, Any]) -> dict[str, str]:
     return {"ETag": f'"{person["versionNumber"]}"'}
 
 
+_VERSION_TAG = re.compile(r"[0-9]{1,18}")
+
+
 def _expected_version(required: bool) -> int | None:
     """The version named by If-Match: 428 when required and missing, 400 when unreadable."""
     if "If-Match" not in request.headers:
@@ -54,9 +58,9 @@ def _expected_version(required: bool) -> int | None:
             abort(428, message="If-Match is required: send the ETag from your last read.")
         return None
     tags = request.if_match
-    values = list(tags.as_set()) if not tags.star_tag else []
-    if len(values) != 1 or not values[0].isdigit():
-        abort(400, message='If-Match must hold exactly one ETag such as "3".')
+    values = [tag for tag in tags.as_set() if tag] if not tags.star_tag else []
+    if len(values) != 1 or not _VERSION_TAG.fullmatch(values[0]):
+        abort(400, message='If-Match must hold exactly one strong ETag such as "3".')
     return int(values[0])
 
 
@@ -99,7 +103,7 @@ class Persons(MethodView):
         return _created(backends().persons.create(data, caller()))
 
 
-@blp.route("/<person_id>")
+@blp.route("/<person_id>", parameters=[PERSON_ID])
 class PersonItem(MethodView):
     @blp.response(200, PersonSchema, headers=ETAG)
     @blp.alt_response(400, **_INVALID)

@@ -141,3 +141,13 @@ def test_a_service_areas_link_is_shown_only_to_that_area(client: FlaskClient) ->
         "Social care case",
         "Tenures",
     ]
+
+
+def test_hostile_if_match_values_are_400_not_500(client: FlaskClient) -> None:
+    person = client.post("/api/v1/persons", json=person_body()).get_json()
+    url = f"/api/v1/persons/{person['id']}"
+    for value in ('W/"1"', '"²"', '""', '"1", "2"', '"99999999999999999999999"', "*"):
+        response = client.patch(url, json={"middleName": "Jo"}, headers={"If-Match": value})
+        assert response.status_code == 400, value
+        _problem(client.delete(url, headers={"If-Match": value}), 400)
+    assert client.get(url).headers["ETag"] == '"1"'
