@@ -83,7 +83,11 @@ def history_entry(record: dict[str, Any]) -> dict[str, Any]:
 
 
 class HistorySink:
-    """Records each stream record's history entry; erases on a tombstone."""
+    """Records each stream record's history entry; erases on a tombstone.
+
+    A batch's entries are written together (keyed by person and version, so order does not
+    matter); erasures run after them.
+    """
 
     def __init__(self, history: HistoryStore, erasure: Erasure) -> None:
         self._history = history
@@ -97,16 +101,20 @@ class HistorySink:
         return cls(history, Erasure(history, extended))
 
     def __call__(self, records: Iterable[dict[str, Any]]) -> None:
-        for record in records:
-            try:
-                built = history_entry(record)
-            except (KeyError, TypeError, ValueError) as exc:  # a poison record: dead-lettered
-                log.warning(
-                    "no history entry for a stream record",
-                    extra={"error": type(exc).__name__, "eventId": record.get("eventID")},
-                )
-                continue
-            entry = {k: v for k, v in built.items() if v is not None}
-            self._history.record(entry)
+        entries = [entry for record in records if (entry := _entry_or_none(record))]
+        self._history.record_all(entries)
+        for entry in entries:
             if entry["event"] == "erased":
                 self._erasure.erase(entry["personId"], entry["versionNumber"])
+
+
+def _entry_or_none(record: dict[str, Any]) -> dict[str, Any] | None:
+    try:
+        built = history_entry(record)
+    except (KeyError, TypeError, ValueError) as exc:  # a poison record: dead-lettered
+        log.warning(
+            "no history entry for a stream record",
+            extra={"error": type(exc).__name__, "eventId": record.get("eventID")},
+        )
+        return None
+    return {key: value for key, value in built.items() if value is not None}

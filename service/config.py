@@ -213,18 +213,14 @@ class Settings:
             persons_table=env.get("PERSONS_TABLE", cls.persons_table),
             counters_table=env.get("COUNTERS_TABLE", cls.counters_table),
             checkpoints_table=env.get("CHECKPOINTS_TABLE", cls.checkpoints_table),
-            cross_references_table=env.get(
-                "CROSS_REFERENCES_TABLE", cls.cross_references_table
-            ),
+            cross_references_table=env.get("CROSS_REFERENCES_TABLE", cls.cross_references_table),
             history_table=env.get("HISTORY_TABLE", cls.history_table),
             extended_table=env.get("EXTENDED_TABLE", cls.extended_table),
             extended_service_areas=_names(
                 env, "EXTENDED_SERVICE_AREAS", cls.extended_service_areas
             ),
             extended_max_bytes=_int(env, "EXTENDED_MAX_BYTES", cls.extended_max_bytes),
-            links_config=Path(
-                env.get("LINKS_CONFIG") or str(REPO_ROOT / "service" / "links.json")
-            ),
+            links_config=Path(env.get("LINKS_CONFIG") or str(REPO_ROOT / "service" / "links.json")),
             link_health_interval_seconds=_float(
                 env, "LINK_HEALTH_INTERVAL_SECONDS", cls.link_health_interval_seconds
             ),

@@ -25,6 +25,7 @@ from tqdm import tqdm
 from benchmarks.quality import report
 from benchmarks.quality.generator import Query, queries, residents
 from benchmarks.quality.metrics import Answer, figures, rank_grades
+from devstack.isolation import drop_isolated, isolated_settings
 from indexer.runner import build_poller, drain
 from service import clients
 from service.app import create_app
@@ -73,34 +74,14 @@ def servers() -> Iterator[tuple[str, str]]:
 
 def bench_settings(dynamodb: str, search: str) -> Settings:
     """Settings with tables and an alias of this run's own and a throwaway signing secret."""
-    suffix = f"bench-{uuid.uuid4().hex[:8]}"
-    base = Settings()
-    return replace(
+    base = replace(Settings(), dynamodb_endpoint=dynamodb, opensearch_url=search)
+    return isolated_settings(
         base,
-        dynamodb_endpoint=dynamodb,
-        opensearch_url=search,
-        persons_table=f"Persons-{suffix}",
-        counters_table=f"Counters-{suffix}",
-        checkpoints_table=f"Checkpoints-{suffix}",
-        cross_references_table=f"CrossReferences-{suffix}",
-        history_table=f"History-{suffix}",
-        extended_table=f"Extended-{suffix}",
-        dead_letters_table=f"DeadLetters-{suffix}",
-        opensearch_alias=f"persons-{suffix}",
+        f"bench-{uuid.uuid4().hex[:8]}",
         search_cursor_keep_alive="30s",
         log_level="WARNING",
         auth=AuthSettings(secret=secrets.token_hex(32)),
     )
-
-
-def _cleanup(settings: Settings) -> None:
-    dynamodb = clients.dynamodb_client(settings, "batch")
-    suffix = settings.opensearch_alias.removeprefix("persons-")
-    for name in dynamodb.list_tables()["TableNames"]:
-        if name.endswith(suffix):
-            dynamodb.delete_table(TableName=name)
-    search = clients.opensearch_client(settings, "batch")
-    search.indices.delete(index=f"{settings.opensearch_alias}-*", ignore_unavailable=True)
 
 
 def _corruption_breakdown(
@@ -140,7 +121,7 @@ def run(residents_count: int, queries_count: int, seed: int, output: Path) -> di
         try:
             return _measure(settings, population, asked, started, output)
         finally:
-            _cleanup(settings)
+            drop_isolated(settings)
 
 
 def _post_with_retries(client: Any, payload: dict[str, Any], headers: dict[str, str]) -> Any:

@@ -7,6 +7,7 @@ keep only version, time, who, event and the names of the changed fields.
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -14,6 +15,9 @@ from botocore.exceptions import ClientError
 from service.store.items import from_item, to_item
 
 MARKER_VERSION = 0
+_WRITE_BATCH = 25  # BatchWriteItem's limit
+_READ_BATCH = 100  # BatchGetItem's limit
+_ATTEMPTS = 6
 # What an entry keeps once its person is erased: no values, no free-text reason.
 REDACTED_KEEPS = ("personId", "versionNumber", "event", "changedAt", "changedBy", "changedFields")
 
@@ -34,31 +38,56 @@ class HistoryStore:
     def _key(self, person_id: str, version: int) -> dict[str, Any]:
         return {"personId": {"S": person_id}, "versionNumber": {"N": str(version)}}
 
-    def record(self, entry: dict[str, Any]) -> None:
-        """Put an entry unless its person was erased at or after its version (then redact it)."""
-        stored = {**entry, "changes": json.dumps(entry.get("changes", []), sort_keys=True)}
-        try:
-            self._client.transact_write_items(
-                TransactItems=[
-                    {
-                        "ConditionCheck": {
-                            "TableName": self._table,
-                            "Key": self._key(entry["personId"], MARKER_VERSION),
-                            "ConditionExpression": "attribute_not_exists(#erased) "
-                            "OR #erased < :version",
-                            "ExpressionAttributeNames": {"#erased": "erasedVersion"},
-                            "ExpressionAttributeValues": {
-                                ":version": {"N": str(entry["versionNumber"])}
-                            },
-                        }
-                    },
-                    {"Put": {"TableName": self._table, "Item": to_item(stored)}},
-                ]
+    def record_all(self, entries: list[dict[str, Any]]) -> None:
+        """Write entries in batches; those at or below their person's erasure come redacted.
+
+        The markers are read first (consistent reads). A person erased between that read and the
+        write is redacted again when the stream delivers their tombstone, which always comes
+        after their earlier records, so values never outlive an erasure.
+        """
+        erased = self._erased_versions({entry["personId"] for entry in entries})
+        items: dict[tuple[str, int], dict[str, Any]] = {}
+        for entry in entries:
+            if entry["versionNumber"] <= erased.get(entry["personId"], -1):
+                stored = redacted(entry)
+            else:
+                stored = {**entry, "changes": json.dumps(entry.get("changes", []), sort_keys=True)}
+            items[(entry["personId"], entry["versionNumber"])] = stored  # one write per key
+        for start in range(0, len(items), _WRITE_BATCH):
+            chunk = list(items.values())[start : start + _WRITE_BATCH]
+            self._batch_write([{"PutRequest": {"Item": to_item(item)}} for item in chunk])
+
+    def _erased_versions(self, person_ids: set[str]) -> dict[str, int]:
+        """Each listed person's erased version, for those with an erasure marker."""
+        found: dict[str, int] = {}
+        ids = sorted(person_ids)
+        for start in range(0, len(ids), _READ_BATCH):
+            keys = [self._key(pid, MARKER_VERSION) for pid in ids[start : start + _READ_BATCH]]
+            request = {self._table: {"Keys": keys, "ConsistentRead": True}}
+            for attempt in range(_ATTEMPTS):
+                response = self._client.batch_get_item(RequestItems=request)
+                for item in response.get("Responses", {}).get(self._table, []):
+                    marker = from_item(item)
+                    if "erasedVersion" in marker:
+                        found[marker["personId"]] = int(marker["erasedVersion"])
+                request = response.get("UnprocessedKeys") or {}
+                if not request:
+                    break
+                time.sleep(0.05 * 2**attempt)
+            else:
+                raise RuntimeError("DynamoDB kept history markers unprocessed; batch retried")
+        return found
+
+    def _batch_write(self, requests: list[dict[str, Any]]) -> None:
+        pending = {self._table: requests}
+        for attempt in range(_ATTEMPTS):
+            pending = (
+                self._client.batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
             )
-        except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") != "TransactionCanceledException":
-                raise
-            self._client.put_item(TableName=self._table, Item=to_item(redacted(entry)))
+            if not pending:
+                return
+            time.sleep(0.05 * 2**attempt)
+        raise RuntimeError("DynamoDB kept history writes unprocessed; batch retried")
 
     def erase(self, person_id: str, erased_version: int) -> int:
         """Mark the person erased up to `erased_version` and redact those entries; returns count."""

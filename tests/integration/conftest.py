@@ -7,12 +7,11 @@ its own index alias, so tests never see each other's data.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 
 import pytest
 from flask import Flask
@@ -20,6 +19,7 @@ from flask.testing import FlaskClient
 from opensearchpy import OpenSearch
 
 from devstack import opensearch as opensearch_dev
+from devstack.isolation import drop_isolated, isolated_settings
 from devstack.processes import dynamodb_server, free_port
 from indexer.runner import build_poller, drain
 from indexer.stream import StreamPoller
@@ -84,38 +84,20 @@ def servers() -> Iterator[Servers]:
 @pytest.fixture
 def settings(servers: Servers) -> Iterator[Settings]:
     """Settings naming tables and an alias of this test's own, created before the test runs."""
-    suffix = uuid.uuid4().hex[:10]
-    settings = replace(
-        Settings(),
-        dynamodb_endpoint=servers.dynamodb_endpoint,
-        opensearch_url=servers.opensearch_url,
-        persons_table=f"Persons-{suffix}",
-        counters_table=f"Counters-{suffix}",
-        checkpoints_table=f"Checkpoints-{suffix}",
-        cross_references_table=f"CrossReferences-{suffix}",
-        history_table=f"History-{suffix}",
-        extended_table=f"Extended-{suffix}",
-        dead_letters_table=f"DeadLetters-{suffix}",
-        opensearch_alias=f"persons-{suffix}",
+    settings = isolated_settings(
+        replace(
+            Settings(),
+            dynamodb_endpoint=servers.dynamodb_endpoint,
+            opensearch_url=servers.opensearch_url,
+        ),
+        uuid.uuid4().hex[:10],
         indexer_idle_sleep_seconds=0.2,
         auth=AuthSettings(secret=TEST_SECRET, service_area_groups=SERVICE_AREA_GROUPS),
     )
     ensure_tables(clients.dynamodb_client(settings), settings)
     ensure_index(clients.opensearch_client(settings, "batch"), settings)
     yield settings
-    search = clients.opensearch_client(settings, "batch")
-    search.indices.delete(index=f"{settings.opensearch_alias}-*", ignore_unavailable=True)
-    # Drop this test's tables too: a DynamoDB API server holding thousands slows every call.
-    dynamodb = clients.dynamodb_client(settings)
-    for table in _table_names(settings):
-        with contextlib.suppress(dynamodb.exceptions.ResourceNotFoundException):
-            dynamodb.delete_table(TableName=table)
-
-
-def _table_names(settings: Settings) -> list[str]:
-    return [
-        getattr(settings, field.name) for field in fields(settings) if field.name.endswith("_table")
-    ]
+    drop_isolated(settings)
 
 
 @pytest.fixture
