@@ -24,7 +24,7 @@ NAME_FIELDS = (
 def date_of_birth_masks(date_of_birth: str) -> list[str]:
     """The date with each digit in turn masked: two dates one digit apart share one of these."""
     digits = date_of_birth.replace("-", "")
-    return [f"mask{i}:{digits[:i]}_{digits[i + 1:]}" for i in range(len(digits))]
+    return [f"mask{i}:{digits[:i]}_{digits[i + 1 :]}" for i in range(len(digits))]
 
 
 def date_of_birth_parts(date_of_birth: str) -> list[str]:
