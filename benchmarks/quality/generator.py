@@ -1,15 +1,21 @@
 """Synthetic residents and corrupted duplicates of them, with the ground truth kept.
 
 Households share a surname and an address, and some residents share a full name, so every query
-has realistic distractors. Each query is a resident as another system (or a member of staff) might
-have recorded them: one to three corruptions among typos, nicknames, phonetic spellings, swapped
-first and last names, missing fields, day/month swaps and digit typos in the date of birth, and NI
-numbers in another case or spacing. Some queries are of people who are not in the population.
+has realistic distractors. Some residents have a middle name, some a double-barrelled surname, some
+live in a flat of a converted house. Each query is a resident as another system (or a member of
+staff) might have recorded them: one to three corruptions among typos, nicknames, phonetic
+spellings, swapped first and last names, a middle name or an initial as the first name, one part of
+a double-barrelled surname, missing fields, day/month swaps and digit typos in the date of birth,
+NI numbers in another case or spacing or with a digit typo, and addresses abbreviated, numbered
+another way, or with the postcode missing or mistyped. Independently of those, half of the queries
+carry no NI number (many council systems hold none), some carry no date of birth, and a few carry
+a surname changed on marriage. Some queries are of people who are not in the population.
 """
 
 from __future__ import annotations
 
 import random
+import re
 import string
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,6 +39,16 @@ NI_FIRST = "ABCEGHJKLMNOPRSTWXYZ"  # HMRC: not D F I Q U V
 NI_SECOND = "ABCEGHJKLMNPRSTWXYZ"  # HMRC: not D F I O Q U V
 NI_NEVER = {"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"}
 TITLES = ("Mr", "Mrs", "Ms", "Miss", "Mx", "Dr")
+POSTCODE_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
+# Independent of the corruptions: shares of queries whose source system lacks a field, and of
+# residents recorded under a surname changed on marriage.
+NI_ABSENT_SHARE = 0.5
+DOB_ABSENT_SHARE = 0.15
+MARRIED_SHARE = 0.03
+# Of residents with a double-barrelled surname, the share recorded elsewhere under one part.
+ONE_PART_SHARE = 0.5
+# How addresses get written short (both forms are common in council systems).
+ABBREVIATIONS = {"Road": "Rd", "Street": "St", "Lane": "Ln", "Church": "Ch", "High": "Hi"}
 
 
 @dataclass(frozen=True)
@@ -60,15 +76,26 @@ def ni_number(rng: random.Random) -> str:
 def _postcode(rng: random.Random) -> str:
     return (
         f"{rng.choice(DISTRICTS)} {rng.randint(1, 9)}"
-        f"{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}"
+        f"{rng.choice(POSTCODE_LETTERS)}{rng.choice(POSTCODE_LETTERS)}"
     )
 
 
 def _address(rng: random.Random) -> dict[str, Any]:
     street = f"{rng.randint(1, 240)} {rng.choice(STREETS)}"
-    if rng.random() < 0.3:
+    roll = rng.random()
+    if roll < 0.3:
         street = f"{rng.choice(BLOCKS).format(n=rng.randint(1, 80))}, {street}"
+    elif roll < 0.45:
+        street = f"Flat {rng.randint(1, 4)}, {street}"  # a flat in a converted house
     return {"fullAddress": f"{street}, London", "postcode": _postcode(rng), "isCurrent": True}
+
+
+def _surname(rng: random.Random) -> str:
+    """A surname; about one in twelve households has a double-barrelled one."""
+    if rng.random() < 0.08:
+        first, second = rng.sample(SURNAMES[:60], 2)  # British and Irish
+        return f"{first}-{second}"
+    return _zipf_choice(rng, SURNAMES)
 
 
 def _birth(rng: random.Random) -> str:
@@ -80,14 +107,21 @@ def residents(count: int, seed: int = 11) -> list[dict[str, Any]]:
     rng = random.Random(seed)
     people: list[dict[str, Any]] = []
     while len(people) < count:
-        surname = _zipf_choice(rng, SURNAMES)
+        surname = _surname(rng)
         address = _address(rng)
         for _ in range(min(rng.choice((1, 1, 1, 2, 2, 3, 4)), count - len(people))):
+            first_name = _zipf_choice(rng, FIRST_NAMES)
+            middle = {}
+            if rng.random() < 0.3:
+                middle_name = _zipf_choice(rng, FIRST_NAMES)
+                if middle_name != first_name:
+                    middle = {"middleName": middle_name}
             people.append(
                 {
                     "key": f"r{len(people)}",
                     "title": rng.choice(TITLES),
-                    "firstName": _zipf_choice(rng, FIRST_NAMES),
+                    "firstName": first_name,
+                    **middle,
                     "surname": surname,
                     "dateOfBirth": _birth(rng),
                     "nationalInsuranceNo": ni_number(rng),
@@ -193,6 +227,108 @@ def _ni_spacing(rng: random.Random, person: dict[str, Any]) -> str | None:
     return "ni spacing"
 
 
+def _ni_typo(rng: random.Random, person: dict[str, Any]) -> str | None:
+    """One NI digit mistyped or two adjacent digits transposed (the format stays valid)."""
+    if "nationalInsuranceNo" not in person:
+        return None
+    ni = list(person["nationalInsuranceNo"])
+    if rng.random() < 0.5:
+        i = rng.randrange(2, 8)
+        ni[i] = rng.choice([d for d in "0123456789" if d != ni[i]])
+        label = "ni digit typo"
+    else:
+        pairs = [i for i in range(2, 7) if ni[i] != ni[i + 1]]
+        if not pairs:
+            return None
+        i = rng.choice(pairs)
+        ni[i], ni[i + 1] = ni[i + 1], ni[i]
+        label = "ni digit transposition"
+    person["nationalInsuranceNo"] = "".join(ni)
+    return label
+
+
+def _current_address(person: dict[str, Any]) -> dict[str, Any] | None:
+    return (person.get("addresses") or [None])[0]
+
+
+def _address_abbreviation(rng: random.Random, person: dict[str, Any]) -> str | None:
+    """Road as Rd, Street as St and so on; sometimes without the town."""
+    address = _current_address(person)
+    if not address:
+        return None
+    words = address["fullAddress"].replace(",", " ,").split()
+    short = [ABBREVIATIONS.get(word, word) for word in words]
+    if short == words:
+        return None
+    text = " ".join(short).replace(" ,", ",")
+    if rng.random() < 0.5:
+        text = text.removesuffix(", London")
+    address["fullAddress"] = text
+    return "address abbreviated"
+
+
+def _flat_numbering(rng: random.Random, person: dict[str, Any]) -> str | None:
+    """A flat in a converted house written the other way: "Flat 2, 10 X Road" as "10b X Road"."""
+    address = _current_address(person)
+    if not address:
+        return None
+    flat, *rest = (part.strip() for part in address["fullAddress"].split(","))
+    street, town = (rest[0], rest[1:]) if rest else ("", [])
+    found = re.fullmatch(r"Flat ([1-4])", flat)
+    if not found or not street[:1].isdigit():
+        return None  # not a flat in a converted house (a block's flats keep their numbers)
+    number, road = street.split(" ", 1)
+    letter = "abcd"[int(found.group(1)) - 1]
+    address["fullAddress"] = ", ".join([f"{number}{letter} {road}", *town])
+    return "address flat numbering"
+
+
+def _postcode_error(rng: random.Random, person: dict[str, Any]) -> str | None:
+    """The postcode left out, or one character of it mistyped (still a valid-format postcode)."""
+    address = _current_address(person)
+    if not address or "postcode" not in address:
+        return None
+    if rng.random() < 0.5:
+        del address["postcode"]
+        return "postcode missing"
+    outward, inward = address["postcode"].split()
+    chars = list(inward)
+    i = rng.randrange(3)
+    pool = "0123456789" if i == 0 else POSTCODE_LETTERS
+    chars[i] = rng.choice([c for c in pool if c != chars[i]])
+    address["postcode"] = f"{outward} {''.join(chars)}"
+    return "postcode typo"
+
+
+def _one_part_of_surname(rng: random.Random, person: dict[str, Any]) -> str | None:
+    """A double-barrelled surname recorded as one of its parts (Smith-Jones as Jones)."""
+    parts = person["surname"].split("-")
+    if len(parts) < 2:
+        return None
+    person["surname"] = rng.choice(parts)
+    return "double-barrelled surname one part"
+
+
+def _middle_as_first(rng: random.Random, person: dict[str, Any]) -> str | None:
+    """The middle name, which the resident goes by, recorded as the first name."""
+    if not person.get("middleName"):
+        return None
+    person["firstName"] = person.pop("middleName")
+    return "middle name as first name"
+
+
+def _initial(rng: random.Random, person: dict[str, Any]) -> str | None:
+    """Only the initial of the first name ("J Smith")."""
+    person["firstName"] = person["firstName"][:1].upper()
+    return "initial first name"
+
+
+def _married(rng: random.Random, person: dict[str, Any]) -> str:
+    """A surname changed on marriage: another surname altogether (expected to be hard)."""
+    person["surname"] = rng.choice([s for s in SURNAMES if s != person["surname"]])
+    return "surname changed (marriage)"
+
+
 CORRUPTIONS: tuple[Callable[[random.Random, dict[str, Any]], str | None], ...] = (
     _typo,
     _typo,
@@ -204,6 +340,12 @@ CORRUPTIONS: tuple[Callable[[random.Random, dict[str, Any]], str | None], ...] =
     _dob_swap,
     _dob_digit,
     _ni_spacing,
+    _ni_typo,
+    _address_abbreviation,
+    _flat_numbering,
+    _postcode_error,
+    _middle_as_first,
+    _initial,
 )
 
 
@@ -227,10 +369,24 @@ def queries(
         person = _as_recorded(source)
         person["addresses"] = [dict(a) for a in person.get("addresses", [])]
         done: list[str] = []
+        # Absences of the source system, independent of the corruptions (drawn first, always, so
+        # that every query consumes the same random numbers whatever it turns out to be).
+        no_ni, no_dob, married, one_part = (rng.random() for _ in range(4))
+        if no_ni < NI_ABSENT_SHARE:
+            del person["nationalInsuranceNo"]
+            done.append("no NI number (source system)")
+        if no_dob < DOB_ABSENT_SHARE:
+            del person["dateOfBirth"]
+            done.append("no dateOfBirth (source system)")
+        if married < MARRIED_SHARE:
+            done.append(_married(rng, person))
+        elif one_part < ONE_PART_SHARE and (label := _one_part_of_surname(rng, person)):
+            done.append(label)
         for corrupt in rng.sample(CORRUPTIONS, rng.choice((1, 2, 2, 3))):
             label = corrupt(rng, person)
             if label:
                 done.append(label)
+        person.pop("middleName", None)  # another system's record: first name and surname only
         if "nationalInsuranceNo" in person:
             try:
                 normalise_ni(person["nationalInsuranceNo"])

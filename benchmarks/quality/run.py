@@ -109,6 +109,32 @@ def _corruption_breakdown(
     return lines
 
 
+def _ni_breakdown(asked: list[Query], methods: dict[str, list[Answer]]) -> list[str]:
+    """Each method's figures for the queries that carry an NI number and those that do not."""
+    lines = [
+        "| NI number in query | queries (not in index) | "
+        + " | ".join(f"{name} recall@1 | {name} recall@10" for name in methods)
+        + " | match precision `certain` (n) |",
+        "|---" * (2 * len(methods) + 3) + "|",
+    ]
+    for label, has_ni in (("with", True), ("without", False)):
+        numbers = [
+            n for n, q in enumerate(asked) if bool(q.person.get("nationalInsuranceNo")) == has_ni
+        ]
+        cells = []
+        for answers in methods.values():
+            fig = figures([answers[n] for n in numbers])
+            cells += [f"{fig.recall_at_1:.3f}", f"{fig.recall_at_10:.3f}"]
+        match = figures([methods["match"][n] for n in numbers])
+        certain = match.precision["certain"]
+        cells.append(
+            f"{'n/a' if certain is None else f'{certain:.3f}'} ({match.graded['certain']})"
+        )
+        absent = sum(asked[n].key is None for n in numbers)
+        lines.append(f"| {label} | {len(numbers)} ({absent}) | " + " | ".join(cells) + " |")
+    return lines
+
+
 def run(residents_count: int, queries_count: int, seed: int, output: Path) -> dict[str, Any]:
     """Load, query, measure and write; returns the figures per method."""
     started = time.monotonic()
@@ -195,6 +221,7 @@ def _measure(
             "baseline (multi_match, fuzziness AUTO)": measured["baseline"],
         },
         _corruption_breakdown(asked, answers),
+        _ni_breakdown(asked, answers),
         residents=len(population),
         queries=len(asked),
         absent=sum(q.key is None for q in asked),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 
 from benchmarks.quality.generator import ni_number, queries, residents, typo
 from benchmarks.quality.metrics import Answer, figures, rank_grades
@@ -57,3 +58,29 @@ def test_report_replaces_only_its_own_section(tmp_path) -> None:
     fresh = tmp_path / "NEW.md"
     write(fresh, f"{START}\nfirst\n{END}\n")
     assert fresh.read_text().startswith("# Benchmarks\n\n" + START)
+
+
+def test_queries_are_deterministic_and_carry_the_new_corruptions_in_valid_forms() -> None:
+    population = residents(600, seed=5)
+    asked = queries(population, 300, seed=6)
+    again = queries(residents(600, seed=5), 300, seed=6)
+    assert [q.person for q in asked] == [q.person for q in again]
+    labels = {label for q in asked for label in q.corruptions}
+    assert {
+        "no NI number (source system)",
+        "no dateOfBirth (source system)",
+        "initial first name",
+        "address abbreviated",
+        "double-barrelled surname one part",
+    } <= labels
+    without_ni = sum("nationalInsuranceNo" not in q.person for q in asked)
+    assert 0.4 <= without_ni / len(asked) <= 0.7
+    for query in asked:
+        if "nationalInsuranceNo" in query.person:
+            assert normalise_ni(query.person["nationalInsuranceNo"])
+        for address in query.person.get("addresses", []):
+            if "postcode" in address:
+                assert re.fullmatch(r"[A-Z]{1,2}\d{1,2} \d[A-Z]{2}", address["postcode"])
+        if "initial first name" in query.corruptions:
+            # (then perhaps swapped, or given a typo: "J" as "Ja")
+            assert min(len(query.person["firstName"]), len(query.person["surname"])) <= 2
