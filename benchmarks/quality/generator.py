@@ -382,7 +382,11 @@ def queries(
             done.append(_married(rng, person))
         elif one_part < ONE_PART_SHARE and (label := _one_part_of_surname(rng, person)):
             done.append(label)
-        for corrupt in rng.sample(CORRUPTIONS, rng.choice((1, 2, 2, 3))):
+        chosen = rng.sample(CORRUPTIONS, rng.choice((1, 2, 2, 3)))
+        # The middle name replaces the first name outright, so it goes first: the others then
+        # change the name used (its initial, a typo of it), and every label stays true.
+        chosen.sort(key=lambda corrupt: corrupt is not _middle_as_first)
+        for corrupt in chosen:
             label = corrupt(rng, person)
             if label:
                 done.append(label)
