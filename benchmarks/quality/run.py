@@ -7,6 +7,7 @@ and the baseline for every corrupted query, and writes the figures to BENCHMARKS
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import shutil
@@ -135,8 +136,18 @@ def _ni_breakdown(asked: list[Query], methods: dict[str, list[Answer]]) -> list[
     return lines
 
 
-def run(residents_count: int, queries_count: int, seed: int, output: Path) -> dict[str, Any]:
-    """Load, query, measure and write; returns the figures per method."""
+def run(
+    residents_count: int,
+    queries_count: int,
+    seed: int,
+    output: Path,
+    misses: Path | None = None,
+) -> dict[str, Any]:
+    """Load, query, measure and write; returns the figures per method.
+
+    With `misses`, every match query whose person did not come first is written there (JSON
+    lines: the query, its corruptions and the answer) for a closer look; it is synthetic data.
+    """
     started = time.monotonic()
     population = residents(residents_count, seed)
     asked = queries(population, queries_count, seed + 1)
@@ -145,7 +156,7 @@ def run(residents_count: int, queries_count: int, seed: int, output: Path) -> di
         ensure_tables(clients.dynamodb_client(settings), settings)
         ensure_index(clients.opensearch_client(settings, "batch"), settings)
         try:
-            return _measure(settings, population, asked, started, output)
+            return _measure(settings, population, asked, started, output, misses)
         finally:
             drop_isolated(settings)
 
@@ -166,6 +177,7 @@ def _measure(
     asked: list[Query],
     started: float,
     output: Path,
+    misses: Path | None = None,
 ) -> dict[str, Any]:
     app = create_app(settings)
     token = mint_token(
@@ -190,13 +202,27 @@ def _measure(
     searcher = PersonSearch(search_client, settings.opensearch_alias, keep_alive="30s")
 
     answers: dict[str, list[Answer]] = {"match": [], "search": [], "baseline": []}
+    missed: list[dict[str, Any]] = []
     for query in tqdm(asked, desc="queries", unit="query"):
         person = query.person
         matched = client.post("/api/v1/persons/matches?limit=10", json=person, headers=headers)
         if matched.status_code != 200:
             raise click.ClickException(f"match failed: {matched.status_code} {matched.get_json()}")
-        ranked = [(key_of[r["person"]["id"]], r["grade"]) for r in matched.get_json()["results"]]
+        results = matched.get_json()["results"]
+        ranked = [(key_of[r["person"]["id"]], r["grade"]) for r in results]
         answers["match"].append(Answer(query.key, ranked))
+        if query.key is not None and (not ranked or ranked[0][0] != query.key):
+            missed.append(
+                {
+                    "truth": query.key,
+                    "corruptions": query.corruptions,
+                    "query": person,
+                    "answer": [
+                        {"key": k, "grade": g, "score": r["score"], "reasons": r["reasons"]}
+                        for (k, g), r in zip(ranked, results, strict=True)
+                    ][:3],
+                }
+            )
 
         params = {k: person[k] for k in ("firstName", "surname", "dateOfBirth") if k in person}
         found = client.get(
@@ -229,6 +255,8 @@ def _measure(
         command=COMMAND,
     )
     report.write(output, text)
+    if misses:
+        misses.write_text("".join(json.dumps(m) + "\n" for m in missed), encoding="utf-8")
     return measured
 
 
@@ -237,9 +265,17 @@ def _measure(
 @click.option("--queries", "queries_count", default=500, show_default=True)
 @click.option("--seed", default=11, show_default=True)
 @click.option("--output", type=click.Path(path_type=Path), default=REPO_ROOT / "BENCHMARKS.md")
-def main(residents_count: int, queries_count: int, seed: int, output: Path) -> None:
+@click.option(
+    "--misses",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Also write the match queries missed at rank 1 here (JSON lines).",
+)
+def main(
+    residents_count: int, queries_count: int, seed: int, output: Path, misses: Path | None
+) -> None:
     """Measure search and matching quality on synthetic residents; write BENCHMARKS.md."""
-    measured = run(residents_count, queries_count, seed, output)
+    measured = run(residents_count, queries_count, seed, output, misses)
     for name, fig in measured.items():
         click.echo(
             f"{name}: recall@1 {fig.recall_at_1:.3f} recall@10 {fig.recall_at_10:.3f} "
