@@ -6,6 +6,7 @@ All functions are pure; names are compared in their folded form (`fold_name`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -100,6 +101,57 @@ def ni_level(query: str | None, candidate: str | None) -> str | None:
     return "different"
 
 
+# Street words as often written short; compared in their long form.
+STREET_WORDS = {
+    "rd": "road",
+    "st": "street",
+    "ln": "lane",
+    "ave": "avenue",
+    "av": "avenue",
+    "gdns": "gardens",
+    "ct": "court",
+    "cres": "crescent",
+    "pl": "place",
+    "sq": "square",
+    "terr": "terrace",
+    "tce": "terrace",
+    "ch": "church",
+    "hi": "high",
+    "ho": "house",
+    "est": "estate",
+}
+_FLAT = re.compile(r"^(?:flat|apartment|apt|unit)\s+(\w+)\s+")
+_NUMBER_LETTER = re.compile(r"\b(\d+)([a-h])\b")
+
+
+def address_form(address: str) -> str:
+    """An address in the form addresses are compared in: folded, street words in full, and a
+    converted house's flat written one way ("10b X Road" as "flat 2 10 X Road": b is the 2nd)."""
+    words = " ".join(STREET_WORDS.get(w, w) for w in fold_name(address).split())
+    flat = _FLAT.match(words)
+    if flat:
+        mark, words = flat.group(1), words[flat.end() :]
+    else:
+        found = _NUMBER_LETTER.search(words)
+        if not found:
+            return words
+        mark = found.group(2)
+        words = words[: found.start()] + found.group(1) + words[found.end() :]
+    if len(mark) == 1 and mark.isalpha():
+        mark = str(ord(mark) - ord("a") + 1)
+    return f"flat {mark} {words}"
+
+
+def _address_similarity(a: str, b: str) -> float:
+    """Word similarity (0-100) of two address forms; 0 when their numbers disagree (a neighbour:
+    another flat or house of the same street). A number left out (the flat, say) still agrees."""
+    numbers_a = {w for w in a.split() if w.isdigit()}
+    numbers_b = {w for w in b.split() if w.isdigit()}
+    if not (numbers_a <= numbers_b or numbers_b <= numbers_a):
+        return 0.0
+    return token_set_ratio(a, b)
+
+
 def address_level(
     address: str | None, postcode: str | None, candidate: dict[str, Any]
 ) -> str | None:
@@ -108,8 +160,9 @@ def address_level(
     postcodes = candidate.get("postcodes") or []
     if not (address and addresses) and not (postcode and postcodes):
         return None
+    wanted_form = address_form(address) if address else ""
     words = (
-        max((token_set_ratio(fold_name(address), fold_name(a)) for a in addresses), default=0)
+        max((_address_similarity(wanted_form, address_form(a)) for a in addresses), default=0)
         if address
         else 0
     )

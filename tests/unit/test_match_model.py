@@ -7,7 +7,7 @@ import math
 import pytest
 
 from service.matching import model
-from service.matching.compare import address_level, date_level, name_level, ni_level
+from service.matching.compare import address_form, address_level, date_level, name_level, ni_level
 from service.matching.scoring import field_levels, score_candidate
 
 ROBERT = {
@@ -156,3 +156,25 @@ def test_certain_needs_a_date_of_birth_or_ni_number_that_agrees() -> None:
     reasons = [model.Reason("nationalInsuranceNo", "exact", 19.9)]
     assert model.grade(0.999, reasons) == "certain"
     assert model.grade(0.999, [model.Reason("address", "same", 8.2)]) == "probable"
+
+
+@pytest.mark.parametrize(
+    ("written", "form"),
+    [
+        ("Flat 2, 14 Mare Street, London", "flat 2 14 mare street london"),
+        ("14b Mare St", "flat 2 14 mare street"),
+        ("Flat B, 14 Mare Rd", "flat 2 14 mare road"),
+        ("Flat 47, Kingsmead Ct, 164 Wick Rd", "flat 47 kingsmead court 164 wick road"),
+        ("35 Cazenove Road", "35 cazenove road"),
+    ],
+)
+def test_addresses_are_compared_with_street_words_in_full_and_flats_one_way(written, form) -> None:
+    assert address_form(written) == form
+
+
+def test_address_variants_agree_and_neighbours_do_not() -> None:
+    assert address_level("14b Mare St", None, ROBERT) == "same"
+    assert address_level("Flat 2, 14 Mare St, London", None, ROBERT) == "same"
+    assert address_level("14 Mare Street", None, ROBERT) == "same"  # the flat left out
+    assert address_level("Flat 3, 14 Mare Street, London", None, ROBERT) == "different"
+    assert address_level("Flat 2, 41 Mare Street, London", "E8 1AB", ROBERT) == "postcode"
