@@ -21,7 +21,9 @@ M_U: dict[str, dict[str, tuple[float, float]]] = {
         "typo": (0.04, 0.004),
         "phonetic": (0.02, 0.01),
         "partial": (0.01, 0.004),
-        "initial": (0.01, 0.04),
+        # Only an initial given ("J Smith"): some 3% of records; for two different people the
+        # query must be an initial (3%) and the letter shared (about 1 in 14): 0.03 x 0.07.
+        "initial": (0.03, 0.002),
         "different": (0.02, 0.93),
     },
     "surname": {
@@ -29,7 +31,9 @@ M_U: dict[str, dict[str, tuple[float, float]]] = {
         "nickname": (0.001, 0.001),
         "typo": (0.05, 0.003),
         "phonetic": (0.03, 0.01),
-        "partial": (0.02, 0.002),
+        # One part of a double-barrelled surname (Smith-Jones as Jones): rare for two different
+        # people, as one of them must have a double-barrelled surname (about 5%) sharing a part.
+        "partial": (0.02, 0.0005),
         "initial": (0.001, 0.03),
         "different": (0.02, 0.95),
     },

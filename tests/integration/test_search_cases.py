@@ -150,6 +150,35 @@ PEOPLE: dict[str, dict[str, Any]] = {
         "nationalInsuranceNo": None,
         "title": "Mr",
     },
+    "fatima": {  # goes by her middle name, Amina
+        "firstName": "Fatima",
+        "middleName": "Amina",
+        "surname": "Begum",
+        "dateOfBirth": "1988-02-14",
+        "nationalInsuranceNo": None,
+    },
+    "amina_begum": {
+        "firstName": "Amina",
+        "surname": "Begum",
+        "dateOfBirth": "1979-09-30",
+        "nationalInsuranceNo": None,
+    },
+    "tom_walsh_flat_2": {
+        "firstName": "Tom",
+        "surname": "Walsh",
+        "dateOfBirth": "1993-06-21",
+        "nationalInsuranceNo": None,
+        "title": "Mr",
+        "addresses": [{"fullAddress": "Flat 2, 10 Glyn Road, London", "postcode": "E5 0JD"}],
+    },
+    "tom_walsh_flat_1": {  # a namesake downstairs
+        "firstName": "Tom",
+        "surname": "Walsh",
+        "dateOfBirth": "1961-11-02",
+        "nationalInsuranceNo": None,
+        "title": "Mr",
+        "addresses": [{"fullAddress": "Flat 1, 10 Glyn Road, London", "postcode": "E5 0JD"}],
+    },
 }
 
 
@@ -301,6 +330,41 @@ MATCH_CASES: list[tuple[str, dict[str, Any], str, str, tuple[str, str]]] = [
         "thanh",
         "possible",
         ("surname", "exact"),
+    ),
+    (
+        "initial only for the first name",
+        {"firstName": "R", "surname": "Smith", "dateOfBirth": "1984-03-05"},
+        "robert",
+        "certain",
+        ("firstName", "initial"),
+    ),
+    (
+        "one part of a double-barrelled surname",
+        {"firstName": "Zoe", "surname": "Lopez", "dateOfBirth": "2001-04-05"},
+        "zoe",
+        "certain",
+        ("surname", "partial"),
+    ),
+    (
+        "middle name used as the first name, namesake distractor",
+        {"firstName": "Amina", "surname": "Begum", "dateOfBirth": "1988-02-14"},
+        "fatima",
+        "certain",
+        ("firstName", "exact"),
+    ),
+    (
+        "NI digit typo, no date of birth: never certain",
+        {"firstName": "Elizabeth", "surname": "Taylor", "nationalInsuranceNo": "MP444454D"},
+        "elizabeth",
+        "probable",
+        ("nationalInsuranceNo", "typo"),
+    ),
+    (
+        "flat written as a letter, street abbreviated, namesake next door",
+        {"firstName": "Tom", "surname": "Walsh", "address": "10b Glyn Rd", "postcode": "E5 0JD"},
+        "tom_walsh_flat_2",
+        "probable",
+        ("address", "same"),
     ),
 ]
 
