@@ -135,10 +135,10 @@ class ManagedProcess:
 
 
 def dynamodb_server(port: int, log_path: Path) -> ManagedProcess:
-    """The DynamoDB API with Streams, from moto in server mode (state lives in memory only)."""
+    """The DynamoDB API with Streams from moto, one request at a time (state in memory only)."""
     return ManagedProcess(
         "DynamoDB API server (moto)",
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        [sys.executable, "-m", "devstack.dynamodb_server", "-H", "127.0.0.1", "-p", str(port)],
         log_path,
         ready=http_ok(f"http://127.0.0.1:{port}/moto-api/"),
         port=port,
