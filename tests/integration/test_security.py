@@ -151,3 +151,18 @@ def test_hostile_if_match_values_are_400_not_500(client: FlaskClient) -> None:
         assert response.status_code == 400, value
         _problem(client.delete(url, headers={"If-Match": value}), 400)
     assert client.get(url).headers["ETag"] == '"1"'
+
+
+def test_an_unexpected_failure_is_a_bare_500_problem(app, client: FlaskClient, monkeypatch) -> None:
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # answer as production does, not re-raise
+    backends = app.extensions["person_index"]
+
+    def broken(person_id: str) -> dict:
+        raise RuntimeError("internal detail: table Persons-x on host db-7")
+
+    monkeypatch.setattr(backends.persons, "get", broken)
+    response = client.get("/api/v1/persons/6f1c2b1e-8d3a-4f5e-9a7b-0c1d2e3f4a5b")
+    body = _problem(response, 500)
+    text = response.get_data(as_text=True)
+    assert "internal detail" not in text and "Traceback" not in text and "db-7" not in text
+    assert body["detail"] == "The service failed to handle the request."
