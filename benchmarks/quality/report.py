@@ -115,7 +115,9 @@ def section(
         "",
         "Precision, all: the share of every candidate given that grade (in any position) that is"
         " the right person. Precision, best: the same for the first candidate of each answer only,"
-        " i.e. how often the service is right when its best answer carries that grade.",
+        " i.e. how often the service is right when its best answer carries that grade. Precision"
+        " of `possible` falls when right answers are promoted to `probable` or `certain`: read it"
+        " with its count.",
         "",
         "By whether the query carries an NI number (about half do not: many council systems hold"
         " none); queries of people not in the index count only towards precision:",

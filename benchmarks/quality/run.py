@@ -145,8 +145,8 @@ def run(
 ) -> dict[str, Any]:
     """Load, query, measure and write; returns the figures per method.
 
-    With `misses`, every match query whose person did not come first is written there (JSON
-    lines: the query, its corruptions and the answer) for a closer look; it is synthetic data.
+    With `misses`, every match or search query whose person did not come first is written there
+    (JSON lines: the method, the query, its corruptions and the answer) for a closer look.
     """
     started = time.monotonic()
     population = residents(residents_count, seed)
@@ -214,6 +214,7 @@ def _measure(
         if query.key is not None and (not ranked or ranked[0][0] != query.key):
             missed.append(
                 {
+                    "method": "match",
                     "truth": query.key,
                     "corruptions": query.corruptions,
                     "query": person,
@@ -235,6 +236,20 @@ def _measure(
             searcher.release(page["nextCursor"])
         keys = [key_of[r["id"]] for r in page["results"]]
         answers["search"].append(Answer(query.key, [(k, None) for k in keys]))
+        if query.key is not None and keys[:1] != [query.key]:
+            missed.append(
+                {
+                    "method": "search",
+                    "truth": query.key,
+                    "corruptions": query.corruptions,
+                    "query": params,
+                    "answer": [
+                        {"key": k, "score": r["score"]}
+                        for k, r in zip(keys, page["results"], strict=True)
+                    ][:3],
+                    "truthRank": keys.index(query.key) + 1 if query.key in keys else None,
+                }
+            )
 
         hits = searcher.baseline(person.get("firstName"), person.get("surname"), 10)
         answers["baseline"].append(Answer(query.key, rank_grades([key_of[h["_id"]] for h in hits])))
@@ -269,7 +284,7 @@ def _measure(
     "--misses",
     type=click.Path(path_type=Path),
     default=None,
-    help="Also write the match queries missed at rank 1 here (JSON lines).",
+    help="Also write the match and search queries missed at rank 1 here (JSON lines).",
 )
 def main(
     residents_count: int, queries_count: int, seed: int, output: Path, misses: Path | None
