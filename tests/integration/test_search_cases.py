@@ -150,6 +150,21 @@ PEOPLE: dict[str, dict[str, Any]] = {
         "nationalInsuranceNo": None,
         "title": "Mr",
     },
+    "george": {
+        "firstName": "George",
+        "middleName": "Harry",
+        "surname": "O'Connor",
+        "dateOfBirth": "1989-06-02",
+        "nationalInsuranceNo": None,
+        "title": "Mr",
+    },
+    "george_no_middle_name": {
+        "firstName": "George",
+        "surname": "O'Connor",
+        "dateOfBirth": "1983-12-28",
+        "nationalInsuranceNo": None,
+        "title": "Mr",
+    },
     "fatima": {  # goes by her middle name, Amina
         "firstName": "Fatima",
         "middleName": "Amina",
@@ -200,6 +215,21 @@ def _first_ids(client: FlaskClient, params: dict[str, str]) -> list[str]:
 
 
 SEARCH_CASES: list[tuple[str, dict[str, str], str | None]] = [
+    (
+        "exact date beats a namesake whose record has no middle name",
+        {"firstName": "George", "surname": "O'Connor", "dateOfBirth": "1989-06-02"},
+        "george",
+    ),
+    (
+        "date one digit off beats a namesake whose record has no middle name",
+        {"firstName": "George", "surname": "O'Connor", "dateOfBirth": "1989-06-03"},
+        "george",
+    ),
+    (
+        "date with day and month swapped beats a namesake whose record has no middle name",
+        {"firstName": "George", "surname": "O'Connor", "dateOfBirth": "1989-02-06"},
+        "george",
+    ),
     (
         "exact names and date",
         {"firstName": "Robert", "surname": "Smith", "dateOfBirth": "1984-03-05"},

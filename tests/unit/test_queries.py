@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 
+from service.domain.search_document import date_of_birth_parts
 from service.search.queries import (
     SearchParams,
     baseline_body,
     candidate_body,
+    date_of_birth_clauses,
     search_body,
     search_query,
 )
@@ -60,7 +62,7 @@ def test_identifiers_raise_the_score_when_names_are_given_and_must_match_otherwi
 
 def test_date_of_birth_forms_cover_swaps_typos_and_partial_dates() -> None:
     full = json.dumps(search_query(SearchParams(date_of_birth="1984-03-05")))
-    assert '"swapped:1984-05-03"' in full and '"mask7:1984030_"' in full
+    assert '"swapped:1984-03-05"' in full and '"mask7:1984030_"' in full
     no_swap = json.dumps(search_query(SearchParams(date_of_birth="1984-03-25")))
     assert "swapped:" not in no_swap
     year = search_query(SearchParams(date_of_birth="1984"))
@@ -122,3 +124,11 @@ def test_candidates_need_any_one_clause_and_baseline_is_one_fuzzy_multi_match() 
             }
         }
     ]
+
+
+def test_a_day_month_swapped_query_finds_the_stored_form_of_the_record() -> None:
+    stored = date_of_birth_parts("1944-01-11")
+    clauses = date_of_birth_clauses("1944-11-01")
+    swapped = next(c for c in clauses if "term" in c and "dateOfBirthParts" in c["term"])
+    assert swapped["term"]["dateOfBirthParts"]["value"] in stored
+    assert swapped["term"]["dateOfBirthParts"]["_name"] == "dateOfBirth:swapped"
