@@ -14,26 +14,6 @@ from service.domain.rules import EARLIEST_DATE_OF_BIRTH
 _POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
 
 
-class Name(fields.String):
-    """A name: trimmed, inner spaces collapsed, 1 to 100 characters, no control characters."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("metadata", {}).update(
-            {"minLength": 1, "maxLength": 100, "description": "Trimmed; no control characters."}
-        )
-        super().__init__(**kwargs)
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
-        text = super()._deserialize(value, attr, data, **kwargs)
-        try:
-            cleaned = clean_name(text)
-        except InvalidValue as exc:
-            raise ValidationError(str(exc)) from exc
-        if not 1 <= len(cleaned) <= 100:
-            raise ValidationError("must be 1 to 100 characters after trimming.")
-        return cleaned
-
-
 class Text(fields.String):
     """Free text with a length limit and no control characters, trimmed."""
 
@@ -51,6 +31,16 @@ class Text(fields.String):
         if not 1 <= len(cleaned) <= self.max_length:
             raise ValidationError(f"must be 1 to {self.max_length} characters after trimming.")
         return cleaned
+
+
+class Name(Text):
+    """A name: trimmed, inner spaces collapsed, 1 to 100 characters, no control characters."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("metadata", {}).update(
+            {"minLength": 1, "description": "Trimmed; no control characters."}
+        )
+        super().__init__(max_length=100, **kwargs)
 
 
 class NationalInsuranceNumber(fields.String):
