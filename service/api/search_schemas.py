@@ -175,7 +175,9 @@ class MatchPersonSchema(Schema):
 
 
 class ReasonSchema(Schema):
-    field = fields.String(metadata={"description": "firstName, surname, swappedNames, ..."})
+    field = fields.String(
+        metadata={"description": "firstName, surname, swappedNames, surnameAndAddress, ..."}
+    )
     agreement = fields.String(metadata={"description": "exact, nickname, typo, phonetic, ..."})
     weight = fields.Float(metadata={"description": "log2 likelihood ratio of this agreement."})
 

@@ -50,16 +50,27 @@ def name_levels(query: dict[str, Any], candidate: dict[str, Any]) -> dict[str, s
     return straight
 
 
+def household(levels: dict[str, str | None]) -> dict[str, str | None]:
+    """A surname that agrees at the same address as one surnameAndAddress level (a household):
+    the two are not independent for different people, so they are weighed together."""
+    if levels.get("address") != "same" or levels.get("surname") not in model.HOUSEHOLD_LEVELS:
+        return levels
+    combined = {f: lv for f, lv in levels.items() if f not in {"surname", "address"}}
+    return {**combined, "surnameAndAddress": levels["surname"]}
+
+
 def field_levels(query: dict[str, Any], candidate: dict[str, Any]) -> dict[str, str | None]:
     """The agreement level of every field (None where a side is missing)."""
-    return {
-        **name_levels(query, candidate),
-        "dateOfBirth": date_level(query.get("dateOfBirth"), candidate.get("dateOfBirth")),
-        "nationalInsuranceNo": ni_level(
-            query.get("nationalInsuranceNo"), candidate.get("nationalInsuranceNo")
-        ),
-        "address": address_level(query.get("address"), query.get("postcode"), candidate),
-    }
+    return household(
+        {
+            **name_levels(query, candidate),
+            "dateOfBirth": date_level(query.get("dateOfBirth"), candidate.get("dateOfBirth")),
+            "nationalInsuranceNo": ni_level(
+                query.get("nationalInsuranceNo"), candidate.get("nationalInsuranceNo")
+            ),
+            "address": address_level(query.get("address"), query.get("postcode"), candidate),
+        }
+    )
 
 
 def score_candidate(query: dict[str, Any], candidate: dict[str, Any]) -> Scored:

@@ -352,7 +352,7 @@ MATCH_CASES: list[tuple[str, dict[str, Any], str, str, tuple[str, str]]] = [
         {"firstName": "Roberta", "surname": "Smith", "addresses": [MARE_STREET]},
         "roberta",
         "probable",
-        ("address", "same"),
+        ("surnameAndAddress", "exact"),
     ),
     (
         "names only",
@@ -394,7 +394,7 @@ MATCH_CASES: list[tuple[str, dict[str, Any], str, str, tuple[str, str]]] = [
         {"firstName": "Tom", "surname": "Walsh", "address": "10b Glyn Rd", "postcode": "E5 0JD"},
         "tom_walsh_flat_2",
         "probable",
-        ("address", "same"),
+        ("surnameAndAddress", "exact"),
     ),
 ]
 
@@ -415,3 +415,28 @@ def test_named_match_cases_rank_grade_and_explain(client: FlaskClient, index_all
         scores = [r["score"] for r in results]
         assert scores == sorted(scores, reverse=True) and all(0 <= s <= 1 for s in scores)
     assert not failures, failures
+
+
+def test_relatives_at_the_same_address_are_at_most_possible(client: FlaskClient, index_all) -> None:
+    """Robert and Roberta Smith share an address. The surname and the address agree for relatives
+    anyway, so they are weighed as one surnameAndAddress reason, not summed as if independent."""
+    ids = load_people(client, index_all)
+
+    def grades(body: dict[str, Any]) -> dict[str, str]:
+        response = client.post("/api/v1/persons/matches", json=body)
+        assert response.status_code == 200, response.get_json()
+        return {r["person"]["id"]: r["grade"] for r in response.get_json()["results"]}
+
+    # A sister with another first name and no date of birth: no candidate (was `possible`).
+    sister = grades({"firstName": "Mary", "surname": "Smith", "addresses": [MARE_STREET]})
+    assert ids["robert"] not in sister and ids["roberta"] not in sister
+    # A father of the same name at the address, another date of birth: `possible` (was `probable`).
+    father = grades(
+        {
+            "firstName": "Robert",
+            "surname": "Smith",
+            "dateOfBirth": "1958-10-01",
+            "addresses": [MARE_STREET],
+        }
+    )
+    assert father[ids["robert"]] == "possible"

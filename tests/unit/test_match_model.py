@@ -151,8 +151,18 @@ def test_certain_needs_a_date_of_birth_or_ni_number_that_agrees() -> None:
         {"firstName": "Robert", "surname": "Smith", "address": "Flat 2, 14 Mare Street, London"},
         ROBERT,
     )
-    assert namesake_at_home.score >= model.CERTAIN
     assert namesake_at_home.grade == "probable"
+    near_ni_at_home = score_candidate(
+        {
+            "firstName": "Robert",
+            "surname": "Smith",
+            "nationalInsuranceNo": "AB123457C",
+            "address": "Flat 2, 14 Mare Street, London",
+        },
+        ROBERT,
+    )
+    assert near_ni_at_home.score >= model.CERTAIN
+    assert near_ni_at_home.grade == "probable"
     reasons = [model.Reason("nationalInsuranceNo", "exact", 19.9)]
     assert model.grade(0.999, reasons) == "certain"
     assert model.grade(0.999, [model.Reason("address", "same", 8.2)]) == "probable"
@@ -178,3 +188,76 @@ def test_address_variants_agree_and_neighbours_do_not() -> None:
     assert address_level("14 Mare Street", None, ROBERT) == "same"  # the flat left out
     assert address_level("Flat 3, 14 Mare Street, London", None, ROBERT) == "different"
     assert address_level("Flat 2, 41 Mare Street, London", "E8 1AB", ROBERT) == "postcode"
+
+
+AT_HOME = "Flat 2, 14 Mare Street, London"
+
+
+@pytest.mark.parametrize(
+    ("surname", "level"),
+    [("Smith", "exact"), ("Smiht", "typo"), ("Smythe", "phonetic"), ("Smith-Jones", "partial")],
+)
+def test_a_surname_that_agrees_at_the_same_address_is_one_household_level(surname, level) -> None:
+    levels = field_levels({"firstName": "Robert", "surname": surname, "address": AT_HOME}, ROBERT)
+    assert levels["surnameAndAddress"] == level
+    assert "surname" not in levels and "address" not in levels
+
+
+def test_a_surname_or_address_that_disagrees_is_weighed_on_its_own() -> None:
+    other_surname = field_levels({"surname": "Mensah", "address": AT_HOME}, ROBERT)
+    assert (other_surname["surname"], other_surname["address"]) == ("different", "same")
+    neighbour = field_levels({"surname": "Smith", "address": "Flat 3, 14 Mare Street"}, ROBERT)
+    assert (neighbour["surname"], neighbour["address"]) == ("exact", "different")
+    assert "surnameAndAddress" not in other_surname and "surnameAndAddress" not in neighbour
+
+
+def test_the_household_weight_counts_relatives_at_one_address() -> None:
+    share = model.HOUSEHOLD_SHARE
+    for level in model.HOUSEHOLD_LEVELS:
+        m_surname, u_surname = model.M_U["surname"][level]
+        m_address, u_address = model.M_U["address"]["same"]
+        m, u = model.M_U["surnameAndAddress"][level]
+        assert m == pytest.approx(m_surname * m_address)
+        assert u == pytest.approx(u_address * (share * m_surname + (1 - share) * u_surname))
+        # Less than the two weights summed as if independent, more than the address alone.
+        apart = model.weight("surname", level) + model.weight("address", "same")
+        assert model.weight("address", "same") < model.weight("surnameAndAddress", level) < apart
+    assert model.weight("surnameAndAddress", "exact") == pytest.approx(13.09, abs=0.01)
+
+
+def test_an_address_in_full_outweighs_a_namesake_in_the_same_postcode() -> None:
+    # The bound on HOUSEHOLD_SHARE: below about 0.04 the household at one address still weighs
+    # more than the same surname in the same postcode (a namesake next door).
+    next_door = model.weight("surname", "exact") + model.weight("address", "postcode")
+    assert model.weight("surnameAndAddress", "exact") > next_door + 0.25
+    weights = [model.weight("surnameAndAddress", level) for level in ("exact", "typo", "phonetic")]
+    assert weights == sorted(weights, reverse=True)
+
+
+def test_a_relative_at_the_same_address_is_not_a_probable_match() -> None:
+    # A sibling: same surname and address, another first name, no date of birth: no candidate.
+    sibling = score_candidate({"firstName": "Mary", "surname": "Smith", "address": AT_HOME}, ROBERT)
+    assert sibling.grade is None
+    # A father of the same name at one address, another date of birth: possible at most.
+    father = score_candidate(
+        {
+            "firstName": "Robert",
+            "surname": "Smith",
+            "dateOfBirth": "1958-10-01",
+            "address": AT_HOME,
+        },
+        ROBERT,
+    )
+    assert father.grade == "possible"
+    # The same person with a date of birth is still certain.
+    same = score_candidate(
+        {
+            "firstName": "Robert",
+            "surname": "Smith",
+            "dateOfBirth": "1984-03-05",
+            "address": AT_HOME,
+        },
+        ROBERT,
+    )
+    assert same.grade == "certain"
+    assert same.reasons[0] == model.Reason("dateOfBirth", "exact", 13.14)
