@@ -43,6 +43,15 @@ def problem(
     return response
 
 
+def _invalid_fields_detail(errors: dict[str, Any]) -> str:
+    return "Some fields are not valid: " + ", ".join(sorted(map(str, errors)))
+
+
+def validation_problem(errors: dict[str, Any]) -> Response:
+    """A 400 problem naming every invalid field, with its messages."""
+    return problem(400, _invalid_fields_detail(errors), errors)
+
+
 _DEFAULT_DETAIL = {
     400: "The request is not valid.",
     404: "No such resource.",
@@ -86,7 +95,7 @@ class ProblemApi(Api):
         detail = data.get("message")
         if detail is None:
             if errors:
-                detail = "Some fields are not valid: " + ", ".join(sorted(map(str, errors)))
+                detail = _invalid_fields_detail(errors)
             elif status >= 500:
                 detail = _DEFAULT_DETAIL[500]
             else:
@@ -112,8 +121,7 @@ def register_domain_errors(app: Flask) -> None:
 
     @app.errorhandler(InvalidPerson)
     def _invalid(exc: InvalidPerson) -> Response:
-        detail = "Some fields are not valid: " + ", ".join(sorted(exc.errors))
-        return problem(400, detail, exc.errors)
+        return validation_problem(exc.errors)
 
     @app.errorhandler(TransportError)
     @app.errorhandler(OpenSearchConnectionError)

@@ -8,7 +8,7 @@ from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from service.api.problems import problem
+from service.api.problems import problem, validation_problem
 from service.api.search_schemas import (
     MatchArgsSchema,
     MatchPersonSchema,
@@ -69,11 +69,7 @@ class PersonSearch(MethodView):
         settings = backends().settings
         page_size = args.get("pageSize") or settings.default_page_size
         if page_size > settings.max_page_size:
-            return problem(
-                400,
-                "Some fields are not valid: pageSize",
-                {"pageSize": [f"must be at most {settings.max_page_size}."]},
-            )
+            return validation_problem({"pageSize": [f"must be at most {settings.max_page_size}."]})
         return searcher.search(search_params(args), page_size, args["explain"])
 
 
