@@ -5,13 +5,14 @@ from __future__ import annotations
 import random
 import sys
 import time
-from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
 from flask.testing import FlaskClient
+from opensearchpy import OpenSearch
 
-from devstack.processes import ManagedProcess
+from devstack.isolation import table_fields
+from devstack.processes import ManagedProcess, free_port
 from indexer.reconcile import Drift, reconcile
 from service import clients
 from service.bootstrap import persons_stream_arn
@@ -25,11 +26,7 @@ SURNAMES = ["Okonkwo", "Smith", "Patel", "Mensah", "Nowak", "Byrne", "Chen", "Ha
 def settings_env(settings: Settings) -> dict[str, str]:
     """The environment that makes a subprocess use these settings' servers, tables and alias."""
     # Every table setting `x_table` is read from the variable `X_TABLE`.
-    tables = {
-        name.upper(): getattr(settings, name)
-        for name in (f.name for f in fields(settings))
-        if name.endswith("_table")
-    }
+    tables = {name.upper(): getattr(settings, name) for name in table_fields(settings)}
     return {
         **tables,
         "DYNAMODB_ENDPOINT": settings.dynamodb_endpoint or "",
@@ -41,6 +38,11 @@ def settings_env(settings: Settings) -> dict[str, str]:
         "INDEXER_BATCH_SIZE": "50",
         "LOG_LEVEL": "INFO",
     }
+
+
+def unreachable_opensearch() -> OpenSearch:
+    """A client for a port nothing listens on: every request fails at once."""
+    return OpenSearch(hosts=[f"http://127.0.0.1:{free_port()}"], max_retries=0, timeout=2)
 
 
 def indexer_process(settings: Settings, log_path: Path) -> ManagedProcess:

@@ -8,13 +8,17 @@ from typing import Any
 from flask.testing import FlaskClient
 from opensearchpy import OpenSearch
 
-from devstack.processes import free_port
 from indexer.deadletters import DeadLetterStore
 from indexer.lambda_handler import LambdaBackends, handle
 from service import clients
 from service.bootstrap import persons_stream_arn
 from service.config import Settings
-from tests.integration.indexer_helpers import create, drift, stream_records
+from tests.integration.indexer_helpers import (
+    create,
+    drift,
+    stream_records,
+    unreachable_opensearch,
+)
 
 
 def _lambda_event(settings: Settings, records: list[dict[str, Any]]) -> dict[str, Any]:
@@ -78,7 +82,7 @@ def test_lambda_reports_every_record_it_could_not_apply_when_opensearch_is_down(
     for _ in range(3):
         create(client, rng)
     records = stream_records(settings)
-    down = OpenSearch(hosts=[f"http://127.0.0.1:{free_port()}"], max_retries=0, timeout=2)
+    down = unreachable_opensearch()
 
     response = handle(_lambda_event(settings, records), _backends(settings, down))
 

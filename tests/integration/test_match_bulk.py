@@ -10,15 +10,8 @@ from flask.testing import FlaskClient
 
 from service.config import Settings
 from service.matching import bulk
+from tests.integration.indexer_helpers import settings_env
 from tests.integration.people import person_body
-
-
-def _env(settings: Settings) -> dict[str, str]:
-    return {
-        "OPENSEARCH_URL": settings.opensearch_url,
-        "OPENSEARCH_ALIAS": settings.opensearch_alias,
-        "DYNAMODB_ENDPOINT": settings.dynamodb_endpoint or "",
-    }
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -49,7 +42,9 @@ def test_bulk_matching_writes_candidates_skips_bad_rows_and_resumes(
     )
     output = tmp_path / "matches.csv"
     runner = CliRunner()
-    first = runner.invoke(bulk.main, [str(source), str(output), "--limit", "2"], env=_env(settings))
+    first = runner.invoke(
+        bulk.main, [str(source), str(output), "--limit", "2"], env=settings_env(settings)
+    )
     assert first.exit_code == 0, first.output
     assert "row a3: invalid (dateOfBirth); skipped" in first.output
     assert "1980" not in first.output  # no personal data in the report
@@ -70,7 +65,9 @@ def test_bulk_matching_writes_candidates_skips_bad_rows_and_resumes(
 
     with source.open("a", encoding="utf-8") as handle:
         handle.write("a5,Roberta,Smith,1990-01-01,\n")
-    again = runner.invoke(bulk.main, [str(source), str(output), "--limit", "2"], env=_env(settings))
+    again = runner.invoke(
+        bulk.main, [str(source), str(output), "--limit", "2"], env=settings_env(settings)
+    )
     assert again.exit_code == 0, again.output
     assert "skipped: 4" in again.output and "matched: 1" in again.output
     resumed = _rows(output)
