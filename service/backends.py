@@ -13,6 +13,7 @@ from service.config import Settings
 from service.erasure import Erasure
 from service.links import Links
 from service.persons import PersonService
+from service.search.cursor import CursorCodec
 from service.search.searcher import PersonSearch
 from service.store.extended import ExtendedStore
 from service.store.history import HistoryStore
@@ -51,7 +52,11 @@ class Backends:
             dynamodb=dynamodb,
             opensearch=opensearch,
             persons=PersonService(store, Erasure(history, extended)),
-            search=PersonSearch(opensearch, settings.opensearch_alias),
+            search=PersonSearch(
+                opensearch,
+                settings.opensearch_alias,
+                CursorCodec(settings.cursor_secret, settings.max_page_size),
+            ),
             history=history,
             extended=extended,
             links=Links.from_file(settings.links_config, settings.link_health_interval_seconds),

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+# Cursors only replay searches their holder may run anyway; the key keeps them the service's own.
+LOCAL_CURSOR_SECRET = "person-index-local-cursor-key"
 
 
 class ConfigError(ValueError):
@@ -145,13 +146,6 @@ def _names(env: Mapping[str, str], name: str, default: tuple[str, ...]) -> tuple
     return names
 
 
-def _keep_alive(env: Mapping[str, str], name: str, default: str) -> str:
-    raw = (env.get(name) or default).strip()
-    if not re.fullmatch(r"[1-9][0-9]{0,3}[sm]", raw):
-        raise ConfigError(f"{name} must be seconds or minutes such as 90s or 2m, got {raw!r}")
-    return raw
-
-
 @dataclass(frozen=True)
 class Settings:
     """Everything configurable, with defaults that match the local development stack."""
@@ -190,8 +184,9 @@ class Settings:
 
     max_page_size: int = 100
     default_page_size: int = 20
-    # How long a search cursor (an OpenSearch point in time) stays usable after each page.
-    search_cursor_keep_alive: str = "2m"
+    # Signs search cursors (they hold the search, not server state). Every API process behind
+    # one address needs the same key; the default is for the local stack only.
+    cursor_secret: str = LOCAL_CURSOR_SECRET
     max_body_bytes: int = 64 * 1024
     log_level: str = "INFO"
     auth: AuthSettings = field(default_factory=AuthSettings)
@@ -244,9 +239,7 @@ class Settings:
             prometheus_multiproc_dir=env.get("PROMETHEUS_MULTIPROC_DIR") or None,
             max_page_size=_int(env, "MAX_PAGE_SIZE", cls.max_page_size),
             default_page_size=_int(env, "DEFAULT_PAGE_SIZE", cls.default_page_size),
-            search_cursor_keep_alive=_keep_alive(
-                env, "SEARCH_CURSOR_KEEP_ALIVE", cls.search_cursor_keep_alive
-            ),
+            cursor_secret=env.get("CURSOR_SECRET") or env.get("JWT_SECRET") or LOCAL_CURSOR_SECRET,
             max_body_bytes=_int(env, "MAX_BODY_BYTES", cls.max_body_bytes),
             log_level=env.get("LOG_LEVEL", cls.log_level).upper(),
             auth=AuthSettings.from_env(env),

@@ -33,6 +33,7 @@ from service.app import create_app
 from service.auth import mint_token
 from service.bootstrap import ensure_index, ensure_tables
 from service.config import REPO_ROOT, AuthSettings, Settings
+from service.search.cursor import CursorCodec
 from service.search.searcher import PersonSearch
 
 COMMAND = ".venv/bin/python -m benchmarks.quality.run"
@@ -79,7 +80,6 @@ def bench_settings(dynamodb: str, search: str) -> Settings:
     return isolated_settings(
         base,
         f"bench-{uuid.uuid4().hex[:8]}",
-        search_cursor_keep_alive="30s",
         log_level="WARNING",
         auth=AuthSettings(secret=secrets.token_hex(32)),
     )
@@ -199,7 +199,11 @@ def _measure(
     search_client = clients.opensearch_client(settings, "batch")
     drain(build_poller(settings), max_polls=100000)
     search_client.indices.refresh(index=settings.opensearch_alias)
-    searcher = PersonSearch(search_client, settings.opensearch_alias, keep_alive="30s")
+    searcher = PersonSearch(
+        search_client,
+        settings.opensearch_alias,
+        CursorCodec(settings.cursor_secret, settings.max_page_size),
+    )
 
     answers: dict[str, list[Answer]] = {"match": [], "search": [], "baseline": []}
     missed: list[dict[str, Any]] = []
@@ -232,8 +236,6 @@ def _measure(
         page = found.get_json()
         if found.status_code != 200:
             raise click.ClickException(f"search failed: {found.status_code} {page}")
-        if page["nextCursor"]:
-            searcher.release(page["nextCursor"])
         keys = [key_of[r["id"]] for r in page["results"]]
         answers["search"].append(Answer(query.key, [(k, None) for k in keys]))
         if query.key is not None and keys[:1] != [query.key]:

@@ -20,7 +20,6 @@ from service.backends import backends
 from service.matching.matcher import Matcher, match_query, params_of
 from service.search.cursor import InvalidCursor
 from service.search.queries import SearchParams
-from service.search.searcher import PersonSearch as Searcher
 
 blp = Blueprint(
     "search",
@@ -33,17 +32,6 @@ blp = Blueprint(
 @blp.errorhandler(InvalidCursor)
 def _bad_cursor(exc: InvalidCursor) -> Response:
     return problem(400, f"The cursor is not usable: {exc}.", {"cursor": [str(exc)]})
-
-
-def _searcher() -> Searcher:
-    """A searcher over the shared client, with this app's cursor settings."""
-    found = backends()
-    return Searcher(
-        found.opensearch,
-        found.settings.opensearch_alias,
-        keep_alive=found.settings.search_cursor_keep_alive,
-        max_page_size=found.settings.max_page_size,
-    )
 
 
 def search_params(args: dict[str, Any]) -> SearchParams:
@@ -60,10 +48,10 @@ class PersonSearch(MethodView):
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Search people by name, date of birth, NI number, address, postcode or free text.
 
-        Results are best first; follow `nextCursor` for the next page (a point in time keeps
-        the pages consistent while records change).
+        Results are best first; follow `nextCursor` for the next page. The cursor holds the
+        search itself, so nothing is left open on the server between pages.
         """
-        searcher = _searcher()
+        searcher = backends().search
         if args.get("cursor"):
             return searcher.next_page(args["cursor"], args["explain"])
         settings = backends().settings
@@ -86,4 +74,4 @@ class PersonMatches(MethodView):
         Grades follow FHIR Patient $match (certain, probable, possible); the score and the
         reasons come from the Fellegi-Sunter model described in the README.
         """
-        return Matcher(_searcher()).match(match_query(person), args["limit"], args["explain"])
+        return Matcher(backends().search).match(match_query(person), args["limit"], args["explain"])

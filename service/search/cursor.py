@@ -1,46 +1,83 @@
-"""Opaque search cursors: a point in time, the sort values of the last hit, and the search itself.
+"""Signed, stateless search cursors: the sort values of the last hit and the search itself.
 
-A cursor is base64url JSON. It is not secret (it only replays a search the caller may run anyway),
-but everything decoded from it is checked, so a damaged cursor is a 400, never a 500.
+A cursor holds everything the next page needs, so a search leaves nothing open on the server
+(no OpenSearch point in time): any number of abandoned searches costs nothing. The next page
+is the same query with `search_after` on (`_score`, `id`). The price of holding no snapshot:
+when records change between two pages, a person whose score moved across the page boundary can
+appear twice or not at all. On an unchanged index, pages never repeat or skip.
+
+The cursor is signed (HMAC, `itsdangerous`) so that it is the service's own: a cursor that was
+altered, or issued with another secret, is an InvalidCursor (a 400), never a crafted query. It is
+not secret: it only replays a search the caller may run anyway. Everything decoded is checked.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from dataclasses import asdict, dataclass, fields
 from typing import Any
+
+from itsdangerous import BadData, URLSafeSerializer
 
 from service.search.queries import SearchParams
 
 MAX_CURSOR_LENGTH = 4096
+_SALT = "person-search-cursor"
 
 
 class InvalidCursor(ValueError):
-    """The cursor is damaged, was not issued by this service, or has expired."""
+    """The cursor is damaged or was not issued by this service."""
 
 
 @dataclass(frozen=True)
 class Cursor:
     """Where the next page of a search starts."""
 
-    pit_id: str
     search_after: list[Any]
     params: SearchParams
     page_size: int
 
 
-def encode_cursor(cursor: Cursor) -> str:
-    """The opaque text form of a cursor."""
-    payload = {
-        "p": cursor.pit_id,
-        "a": cursor.search_after,
-        "q": {k: v for k, v in asdict(cursor.params).items() if v not in (None, (), [])},
-        "n": cursor.page_size,
-    }
-    raw = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+class CursorCodec:
+    """Turns cursors into signed text and back; one per app, built from the configured secret."""
+
+    def __init__(self, secret: str, max_page_size: int) -> None:
+        self._serializer = URLSafeSerializer(secret, salt=_SALT)
+        self._max_page_size = max_page_size
+
+    def encode(self, cursor: Cursor) -> str:
+        """The opaque, signed text form of a cursor."""
+        return self._serializer.dumps(
+            {
+                "a": cursor.search_after,
+                "q": {k: v for k, v in asdict(cursor.params).items() if v not in (None, (), [])},
+                "n": cursor.page_size,
+            }
+        )
+
+    def decode(self, text: str) -> Cursor:
+        """Read a cursor produced by `encode`, or raise InvalidCursor."""
+        if not text or len(text) > MAX_CURSOR_LENGTH:
+            raise InvalidCursor("cursor is damaged")
+        try:
+            payload = self._serializer.loads(text)
+        except (BadData, ValueError, UnicodeDecodeError) as exc:
+            raise InvalidCursor("cursor is damaged or was not issued by this service") from exc
+        if not isinstance(payload, dict) or set(payload) != {"a", "q", "n"}:
+            raise InvalidCursor("cursor is damaged")
+        after, page_size = payload["a"], payload["n"]
+        if (
+            not isinstance(after, list)
+            or len(after) != 2
+            or not isinstance(after[0], int | float)
+            or isinstance(after[0], bool)
+            or not isinstance(after[1], str)
+        ):
+            raise InvalidCursor("cursor is damaged")
+        if not isinstance(page_size, int) or isinstance(page_size, bool):
+            raise InvalidCursor("cursor is damaged")
+        if not 1 <= page_size <= self._max_page_size:
+            raise InvalidCursor("cursor is damaged")
+        return Cursor(after, _params(payload["q"]), page_size)
 
 
 def _params(raw: Any) -> SearchParams:
@@ -64,31 +101,3 @@ def _params(raw: Any) -> SearchParams:
         else:
             raise InvalidCursor("cursor is damaged")
     return SearchParams(**values)
-
-
-def decode_cursor(text: str, max_page_size: int) -> Cursor:
-    """Read a cursor produced by `encode_cursor`, or raise InvalidCursor."""
-    if not text or len(text) > MAX_CURSOR_LENGTH:
-        raise InvalidCursor("cursor is damaged")
-    try:
-        payload = json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
-    except (binascii.Error, ValueError, UnicodeDecodeError) as exc:
-        raise InvalidCursor("cursor is damaged") from exc
-    if not isinstance(payload, dict) or set(payload) != {"p", "a", "q", "n"}:
-        raise InvalidCursor("cursor is damaged")
-    pit_id, after, page_size = payload["p"], payload["a"], payload["n"]
-    if not isinstance(pit_id, str) or not pit_id:
-        raise InvalidCursor("cursor is damaged")
-    if (
-        not isinstance(after, list)
-        or len(after) != 2
-        or not isinstance(after[0], int | float)
-        or isinstance(after[0], bool)
-        or not isinstance(after[1], str)
-    ):
-        raise InvalidCursor("cursor is damaged")
-    if not isinstance(page_size, int) or isinstance(page_size, bool):
-        raise InvalidCursor("cursor is damaged")
-    if not 1 <= page_size <= max_page_size:
-        raise InvalidCursor("cursor is damaged")
-    return Cursor(pit_id, after, _params(payload["q"]), page_size)

@@ -241,18 +241,15 @@ def search_query(params: SearchParams) -> dict[str, Any]:
 def search_body(
     params: SearchParams,
     page_size: int,
-    pit: dict[str, str] | None = None,
     search_after: list[Any] | None = None,
 ) -> dict[str, Any]:
-    """The full request body of one page of a search, in a point in time when one is given."""
+    """The full request body of one page of a search, after the last hit of the previous one."""
     body: dict[str, Any] = {
         "size": page_size,
         "track_total_hits": True,
         "query": search_query(params),
         "sort": SORT,
     }
-    if pit:
-        body["pit"] = pit
     if search_after:
         body["search_after"] = search_after
     return body

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from opensearchpy import OpenSearch
-from opensearchpy.exceptions import NotFoundError, RequestError, TransportError
 
-from service.search.cursor import Cursor, InvalidCursor, decode_cursor, encode_cursor
+from service.search.cursor import Cursor, CursorCodec
 from service.search.queries import SearchParams, baseline_body, candidate_body, search_body
-
-log = logging.getLogger(__name__)
 
 
 def _hit(hit: dict[str, Any], explain: bool) -> dict[str, Any]:
@@ -22,52 +18,33 @@ def _hit(hit: dict[str, Any], explain: bool) -> dict[str, Any]:
 
 
 class PersonSearch:
-    """Person search over the alias; the client is injected."""
+    """Person search over the alias; the client and the cursor codec are injected.
 
-    def __init__(
-        self, client: OpenSearch, alias: str, keep_alive: str = "2m", max_page_size: int = 100
-    ) -> None:
+    Nothing is held open between pages: the cursor carries the search and where it stopped.
+    """
+
+    def __init__(self, client: OpenSearch, alias: str, cursors: CursorCodec) -> None:
         self._client = client
         self._alias = alias
-        self._keep_alive = keep_alive
-        self._max_page_size = max_page_size
+        self._cursors = cursors
 
     def search(self, params: SearchParams, page_size: int, explain: bool = False) -> dict[str, Any]:
-        """The first page of a search, read from a new point in time."""
-        pit = self._client.create_pit(index=self._alias, params={"keep_alive": self._keep_alive})
-        return self._page(Cursor(pit["pit_id"], [], params, page_size), explain)
+        """The first page of a search."""
+        return self._page(Cursor([], params, page_size), explain)
 
     def next_page(self, cursor_text: str, explain: bool = False) -> dict[str, Any]:
-        """The page after a cursor, from the cursor's point in time (InvalidCursor when gone)."""
-        cursor = decode_cursor(cursor_text, self._max_page_size)
-        try:
-            return self._page(cursor, explain)
-        except (NotFoundError, RequestError) as exc:
-            raise InvalidCursor("cursor has expired or is not valid; search again") from exc
-
-    def release(self, cursor_text: str) -> None:
-        """Close a cursor's point in time before it expires (best effort)."""
-        self._close(decode_cursor(cursor_text, self._max_page_size).pit_id)
-
-    def _close(self, pit_id: str) -> None:
-        try:
-            self._client.delete_pit(body={"pit_id": [pit_id]})
-        except TransportError as exc:
-            log.info("point in time already closed", extra={"error": type(exc).__name__})
+        """The page after a cursor (InvalidCursor when the cursor is not one of ours)."""
+        return self._page(self._cursors.decode(cursor_text), explain)
 
     def _page(self, cursor: Cursor, explain: bool) -> dict[str, Any]:
-        pit = {"id": cursor.pit_id, "keep_alive": self._keep_alive}
-        body = search_body(cursor.params, cursor.page_size + 1, pit, cursor.search_after or None)
-        response = self._client.search(body=body)
+        body = search_body(cursor.params, cursor.page_size + 1, cursor.search_after or None)
+        response = self._client.search(index=self._alias, body=body)
         hits = response["hits"]["hits"]
         page = hits[: cursor.page_size]
-        pit_id = response.get("pit_id", cursor.pit_id)
         next_cursor = None
         if len(hits) > cursor.page_size:
-            after = Cursor(pit_id, page[-1]["sort"], cursor.params, cursor.page_size)
-            next_cursor = encode_cursor(after)
-        else:
-            self._close(pit_id)
+            after = Cursor(page[-1]["sort"], cursor.params, cursor.page_size)
+            next_cursor = self._cursors.encode(after)
         result: dict[str, Any] = {
             "results": [_hit(hit, explain) for hit in page],
             "total": response["hits"]["total"]["value"],

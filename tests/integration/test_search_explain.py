@@ -36,7 +36,7 @@ def test_search_explain_returns_the_query_and_matched_clauses(
     )
     assert "firstName:exact" not in hit["matchedClauses"]
     query = body["explain"]["query"]
-    assert query["sort"] == [{"_score": "desc"}, {"id": "asc"}] and "pit" in query
+    assert query["sort"] == [{"_score": "desc"}, {"id": "asc"}] and "pit" not in query
     assert "query_string" not in str(query)
 
 

@@ -100,12 +100,10 @@ def test_filters_keep_the_living_and_the_types_asked_for() -> None:
     assert not any("must_not" in json.dumps(f) for f in chosen)
 
 
-def test_page_bodies_sort_by_score_then_id_and_carry_the_point_in_time() -> None:
-    body = search_body(
-        SearchParams(surname="Khan"), 21, {"id": "pit", "keep_alive": "2m"}, [1.5, "x"]
-    )
+def test_page_bodies_sort_by_score_then_id_and_open_no_point_in_time() -> None:
+    body = search_body(SearchParams(surname="Khan"), 21, [1.5, "x"])
     assert body["sort"] == [{"_score": "desc"}, {"id": "asc"}]
-    assert body["pit"] == {"id": "pit", "keep_alive": "2m"}
+    assert "pit" not in body
     assert body["search_after"] == [1.5, "x"] and body["size"] == 21
     assert "from" not in body
 
