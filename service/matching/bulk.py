@@ -22,6 +22,7 @@ from service import clients
 from service.api.search_schemas import SEARCH_CRITERIA, MatchPersonSchema
 from service.config import Settings
 from service.matching.matcher import Matcher, match_query
+from service.search.cursor import CursorCodec
 from service.search.searcher import PersonSearch
 
 log = logging.getLogger(__name__)
@@ -136,6 +137,7 @@ def main(source: Path, output: Path, limit: int) -> None:
     # The CLI serves no requests, so the API's token settings do not apply to it.
     settings = Settings.from_env({**os.environ, "AUTH_ENABLED": "false"})
     client = clients.opensearch_client(settings, "batch")
-    matcher = Matcher(PersonSearch(client, settings.opensearch_alias))
+    cursors = CursorCodec(settings.cursor_secret, settings.max_page_size)
+    matcher = Matcher(PersonSearch(client, settings.opensearch_alias, cursors))
     counts = run(source, output, matcher, limit)
     click.echo(", ".join(f"{name}: {count}" for name, count in counts.items()))
