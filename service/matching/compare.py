@@ -8,18 +8,30 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import jellyfish
 from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
-from rapidfuzz.fuzz import token_set_ratio
+from rapidfuzz.fuzz import ratio, token_set_ratio
 
 from service.domain.normalise import compact_ni, fold_name
 from service.domain.search_document import compact_postcode, postcode_district
 from service.search.nicknames import are_nicknames
 
 # Strongest first: when a name is compared with several of the candidate's names the best counts.
-NAME_LEVELS = ("exact", "nickname", "typo", "phonetic", "partial", "initial", "different")
+NAME_LEVELS = (
+    "exact",
+    "nickname",
+    "typo",
+    "phonetic",
+    "similar",
+    "partial",
+    "initial",
+    "different",
+)
+# Jaro-Winkler similarity of the `similar` level: more than one slip, still recognisably one name.
+SIMILAR_NAME = 0.85
 
 
 def is_typo(a: str, b: str) -> bool:
@@ -46,9 +58,16 @@ def _word_level(a: str, b: str, nicknames: bool) -> str:
         return "typo"
     if sounds_alike(a, b):
         return "phonetic"
+    if min(len(a), len(b)) >= 3 and JaroWinkler.similarity(a, b) >= SIMILAR_NAME:
+        return "similar"
     if (len(a) == 1 and b.startswith(a)) or (len(b) == 1 and a.startswith(b)):
         return "initial"
     return "different"
+
+
+def name_key(value: str) -> str:
+    """A name folded, without spaces: the form names are compared and counted in."""
+    return fold_name(value).replace(" ", "")
 
 
 def name_level(query: str | None, candidates: Iterable[str | None], nicknames: bool) -> str | None:
@@ -62,28 +81,40 @@ def name_level(query: str | None, candidates: Iterable[str | None], nicknames: b
     best = "different"
     for name in names:
         level = _word_level(folded.replace(" ", ""), name.replace(" ", ""), nicknames)
-        if level == "different" and set(folded.split()) & set(name.split()):
+        if level in {"similar", "different"} and set(folded.split()) & set(name.split()):
             level = "partial"  # a shared part of a double-barrelled or multi-word name
         if NAME_LEVELS.index(level) < NAME_LEVELS.index(best):
             best = level
     return best
 
 
+_FULL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
 def date_level(query: str | None, candidate: str | None) -> str | None:
-    """Agreement of a queried date of birth (YYYY, YYYY-MM or full) with a candidate's."""
+    """Agreement of a queried date of birth (YYYY, YYYY-MM or full) with a candidate's.
+
+    Dates are compared as text, so an impossible or mistyped date (2961-04-03, 1985-02-30) is
+    still one digit away from the real one. A query of any other shape cannot be compared.
+    """
     if not query or not candidate:
         return None
-    if len(query) == 4:
+    if len(query) == 4 and query.isdigit():
         return "year" if candidate[:4] == query else "different"
-    if len(query) == 7:
+    if len(query) == 7 and query[:4].isdigit():
         return "yearMonth" if candidate[:7] == query else "different"
+    if not _FULL_DATE.match(query) or not _FULL_DATE.match(candidate):
+        return None
     if query == candidate:
         return "exact"
     year, month, day = query.split("-")
     if candidate == f"{year}-{day}-{month}":
         return "swapped"
-    if DamerauLevenshtein.distance(query.replace("-", ""), candidate.replace("-", "")) == 1:
+    distance = DamerauLevenshtein.distance(query.replace("-", ""), candidate.replace("-", ""))
+    if distance == 1:
         return "typo"
+    if distance == 2:
+        return "twoDigits"
     return "different"
 
 
@@ -142,36 +173,102 @@ def address_form(address: str) -> str:
     return f"flat {mark} {words}"
 
 
-def _address_similarity(a: str, b: str) -> float:
-    """Word similarity (0-100) of two address forms; 0 when their numbers disagree (a neighbour:
-    another flat or house of the same street). A number left out (the flat, say) still agrees."""
-    numbers_a = {w for w in a.split() if w.isdigit()}
-    numbers_b = {w for w in b.split() if w.isdigit()}
-    if not (numbers_a <= numbers_b or numbers_b <= numbers_a):
+_PUNCTUATION = re.compile(r"[^\w\s]")
+# A UK postcode anywhere in a text (outward and inward code, the space optional).
+_UK_POSTCODE = re.compile(r"\b([a-z]{1,2}\d[a-z\d]?)\s*(\d[a-z]{2})\b")
+
+
+@dataclass(frozen=True)
+class AddressParts:
+    """An address read the same way whatever its country: its numbers (house, flat, and numeric
+    postcodes such as Australia's), a UK postcode found in the text, and its words."""
+
+    numbers: frozenset[str]
+    postcode: str | None
+    words: str
+
+    @property
+    def joined(self) -> str:
+        """The words with no spaces, so "ashgrovecourt" and "ashgrove court" agree."""
+        return self.words.replace(" ", "")
+
+
+def address_parts(address: str) -> AddressParts:
+    """Split an address into numbers, a UK postcode and words, wherever each sits in the text."""
+    form = address_form(_PUNCTUATION.sub(" ", address))
+    postcode = None
+    found = _UK_POSTCODE.search(form)
+    if found:
+        postcode = (found.group(1) + found.group(2)).upper()
+        form = form[: found.start()] + " " + form[found.end() :]
+    tokens = form.split()
+    numbers = frozenset(t for t in tokens if t.isdigit())
+    words = " ".join(t for t in tokens if not t.isdigit() and t != "flat")
+    return AddressParts(numbers, postcode, words)
+
+
+def _numbers_agree(a: frozenset[str], b: frozenset[str]) -> str | None:
+    """How two addresses' numbers agree: `all` when one side's numbers hold the other's (a number
+    left out, such as the flat, still agrees), `some` when they share some and differ in others
+    (another flat of the building, a mistyped postcode), `none` when they share none (another
+    house); None when a side has no numbers."""
+    if not a or not b:
+        return None
+    if a <= b or b <= a:
+        return "all"
+    return "some" if a & b else "none"
+
+
+def _word_similarity(a: AddressParts, b: AddressParts) -> float:
+    """0-100: the better of word-set similarity and similarity of the words run together."""
+    if not a.words or not b.words:
         return 0.0
-    return token_set_ratio(a, b)
+    return max(token_set_ratio(a.words, b.words), ratio(a.joined, b.joined))
+
+
+# Levels of an address comparison, strongest first.
+ADDRESS_LEVELS = ("same", "similar", "sameStreet", "postcode", "district", "different")
+
+
+def _address_pair_level(a: AddressParts, b: AddressParts, same_postcode: bool) -> str:
+    words = _word_similarity(a, b)
+    numbers = _numbers_agree(a.numbers, b.numbers)
+    if numbers in {None, "all"} and (words >= 90 or (same_postcode and words >= 60)):
+        return "same"
+    if (numbers in {None, "all"} and words >= 75) or (numbers == "some" and words >= 90):
+        return "similar"
+    if words >= 90:
+        return "sameStreet"  # another house, or a mistyped house number
+    return "different"
 
 
 def address_level(
     address: str | None, postcode: str | None, candidate: dict[str, Any]
 ) -> str | None:
-    """Agreement of an address and/or postcode with any of a candidate's addresses."""
-    addresses = candidate.get("addresses") or []
-    postcodes = candidate.get("postcodes") or []
+    """Agreement of an address and/or postcode with any of a candidate's addresses.
+
+    Addresses of any country are compared: numbers and UK postcodes are recognised wherever
+    they sit, street words are compared in full, and words run together still agree.
+    """
+    addresses = [address_parts(text) for text in candidate.get("addresses") or []]
+    postcodes = {compact_postcode(p) for p in candidate.get("postcodes") or []}
+    postcodes |= {parts.postcode for parts in addresses if parts.postcode}
     if not (address and addresses) and not (postcode and postcodes):
         return None
-    wanted_form = address_form(address) if address else ""
-    words = (
-        max((_address_similarity(wanted_form, address_form(a)) for a in addresses), default=0)
-        if address
-        else 0
+    wanted = address_parts(address) if address else None
+    wanted_postcode = compact_postcode(postcode) if postcode else None
+    wanted_postcode = wanted_postcode or (wanted.postcode if wanted else None)
+    same_postcode = wanted_postcode is not None and wanted_postcode in postcodes
+    levels = (
+        [_address_pair_level(wanted, parts, same_postcode) for parts in addresses] if wanted else []
     )
-    wanted = compact_postcode(postcode) if postcode else None
-    same_postcode = wanted is not None and wanted in {compact_postcode(p) for p in postcodes}
-    if words >= 90 or (same_postcode and words >= 60):
-        return "same"
+    best = min(levels, key=ADDRESS_LEVELS.index, default="different")
+    if best != "different":
+        return best
     if same_postcode:
         return "postcode"
-    if wanted and postcode_district(wanted) in {postcode_district(p) for p in postcodes}:
+    if wanted_postcode and postcode_district(wanted_postcode) in {
+        postcode_district(p) for p in postcodes
+    }:
         return "district"
     return "different"

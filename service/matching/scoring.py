@@ -6,7 +6,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from service.matching import model
-from service.matching.compare import NAME_LEVELS, address_level, date_level, name_level, ni_level
+from service.matching.compare import (
+    address_level,
+    date_level,
+    name_key,
+    name_level,
+    ni_level,
+)
+from service.matching.model import MatchModel
 
 # Cross comparisons good enough to call a pair of names swapped.
 _SWAP_LEVELS = {"exact", "nickname", "typo", "phonetic"}
@@ -29,11 +36,13 @@ def _surnames(candidate: dict[str, Any]) -> list[str | None]:
     return [candidate.get(k) for k in ("surname", "preferredSurname")]
 
 
-def _name_weight(levels: dict[str, str | None]) -> float:
-    return sum(model.weight(f, lv) for f, lv in levels.items() if lv is not None)
+def _name_weight(levels: dict[str, str | None], weights: MatchModel) -> float:
+    return sum(weights.weight(f, lv) for f, lv in levels.items() if lv is not None)
 
 
-def name_levels(query: dict[str, Any], candidate: dict[str, Any]) -> dict[str, str | None]:
+def name_levels(
+    query: dict[str, Any], candidate: dict[str, Any], weights: MatchModel | None = None
+) -> dict[str, str | None]:
     """Name agreement as given, or as one swappedNames level when that is the better reading."""
     straight = {
         "firstName": name_level(query.get("firstName"), _first_names(candidate), nicknames=True),
@@ -45,7 +54,8 @@ def name_levels(query: dict[str, Any], candidate: dict[str, Any]) -> dict[str, s
     )
     if all(level in _SWAP_LEVELS for level in crossed):
         swapped = {"swappedNames": "swapped"}
-        if _name_weight(swapped) > _name_weight(straight):
+        weights = weights or model.hand_set_model()
+        if _name_weight(swapped, weights) > _name_weight(straight, weights):
             return swapped
     return straight
 
@@ -59,11 +69,13 @@ def household(levels: dict[str, str | None]) -> dict[str, str | None]:
     return {**combined, "surnameAndAddress": levels["surname"]}
 
 
-def field_levels(query: dict[str, Any], candidate: dict[str, Any]) -> dict[str, str | None]:
+def field_levels(
+    query: dict[str, Any], candidate: dict[str, Any], weights: MatchModel | None = None
+) -> dict[str, str | None]:
     """The agreement level of every field (None where a side is missing)."""
     return household(
         {
-            **name_levels(query, candidate),
+            **name_levels(query, candidate, weights),
             "dateOfBirth": date_level(query.get("dateOfBirth"), candidate.get("dateOfBirth")),
             "nationalInsuranceNo": ni_level(
                 query.get("nationalInsuranceNo"), candidate.get("nationalInsuranceNo")
@@ -73,11 +85,19 @@ def field_levels(query: dict[str, Any], candidate: dict[str, Any]) -> dict[str, 
     )
 
 
-def score_candidate(query: dict[str, Any], candidate: dict[str, Any]) -> Scored:
+def agreed_names(query: dict[str, Any]) -> dict[str, str]:
+    """The query's names in the form name frequencies are counted in, for the exact levels."""
+    values = {f: name_key(query[f]) for f in ("firstName", "surname") if query.get(f)}
+    if "surname" in values:
+        values["surnameAndAddress"] = values["surname"]
+    return values
+
+
+def score_candidate(
+    query: dict[str, Any], candidate: dict[str, Any], weights: MatchModel | None = None
+) -> Scored:
     """Compare a partial person with a candidate document and score the pair."""
-    found = model.reasons(field_levels(query, candidate))
-    value = model.score(found)
+    weights = weights or model.hand_set_model()
+    found = weights.reasons(field_levels(query, candidate, weights), agreed_names(query))
+    value = weights.score(found)
     return Scored(value, model.grade(value, found), found)
-
-
-assert set(NAME_LEVELS) == set(model.M_U["firstName"]) == set(model.M_U["surname"])
