@@ -29,8 +29,16 @@ HAND_SET_FILE = Path(__file__).resolve().parent / "models" / "hand-set.json"
 
 # Fields whose exact agreement is adjusted by the frequency of the agreed value.
 FREQUENCY_FIELDS = ("firstName", "surname")
-# Surname levels that, with the address `same`, form one household level (see `_household`).
+# Surname levels that, with an address level that agrees, form one household level (see
+# `_household`): "exact" at the same address, "exact/similar" at a similar one, and so on.
 HOUSEHOLD_LEVELS = ("exact", "typo", "phonetic", "partial")
+HOUSEHOLD_ADDRESS_LEVELS = ("same", "similar", "sameStreet")
+
+
+def household_level(surname: str, address: str) -> str:
+    """The surnameAndAddress level of a surname level and an address level."""
+    return surname if address == "same" else f"{surname}/{address}"
+
 
 # Grades after FHIR Patient $match, as thresholds on the score (posterior probability).
 CERTAIN = 0.995
@@ -85,7 +93,8 @@ class MatchModel:
     def weight(self, field_name: str, level: str, value: str | None = None) -> float:
         """log2(m/u) of one level; for an exact name, u is that name's frequency when known."""
         if field_name == "surnameAndAddress":
-            m, u = self._household(level, value if level == "exact" else None)
+            exact = level.split("/")[0] == "exact"
+            m, u = self._household(level, value if exact else None)
             return math.log2(m / u)
         m, u = self.levels[field_name][level]
         if level == "exact" and value is not None and field_name in FREQUENCY_FIELDS:
@@ -100,7 +109,7 @@ class MatchModel:
         return max(table.get(value, 0.0), self.min_frequency)
 
     def _household(self, level: str, surname: str | None) -> tuple[float, float]:
-        """A surname that agrees at the same address, weighed as one level (a household).
+        """A surname that agrees at an address that agrees, weighed as one level (a household).
 
         The two are not independent for different people: someone else at the same address is
         often a relative with the same surname, so summing both weights would count the household
@@ -109,10 +118,11 @@ class MatchModel:
         one address: a relative (share h, agreeing as often as the same person would: m) or
         anyone else (agreeing by chance: u, or the surname's frequency when known).
         """
-        m_surname, u_surname = self.levels["surname"][level]
+        surname_level, _, address_level = level.partition("/")
+        m_surname, u_surname = self.levels["surname"][surname_level]
         if surname is not None:
             u_surname = self.frequency("surname", surname) or u_surname
-        m_address, u_address = self.levels["address"]["same"]
+        m_address, u_address = self.levels["address"][address_level or "same"]
         share = self.household_share
         return m_surname * m_address, u_address * (share * m_surname + (1 - share) * u_surname)
 

@@ -61,28 +61,34 @@ def name_levels(
 
 
 def household(levels: dict[str, str | None]) -> dict[str, str | None]:
-    """A surname that agrees at the same address as one surnameAndAddress level (a household):
-    the two are not independent for different people, so they are weighed together."""
-    if levels.get("address") != "same" or levels.get("surname") not in model.HOUSEHOLD_LEVELS:
+    """A surname that agrees at an address that agrees as one surnameAndAddress level (a
+    household): the two are not independent for different people, so they are weighed together."""
+    surname, address = levels.get("surname"), levels.get("address")
+    if surname not in model.HOUSEHOLD_LEVELS or address not in model.HOUSEHOLD_ADDRESS_LEVELS:
         return levels
     combined = {f: lv for f, lv in levels.items() if f not in {"surname", "address"}}
-    return {**combined, "surnameAndAddress": levels["surname"]}
+    return {**combined, "surnameAndAddress": model.household_level(surname, address)}
+
+
+def raw_field_levels(
+    query: dict[str, Any], candidate: dict[str, Any], weights: MatchModel | None = None
+) -> dict[str, str | None]:
+    """The agreement level of every field on its own (None where a side is missing)."""
+    return {
+        **name_levels(query, candidate, weights),
+        "dateOfBirth": date_level(query.get("dateOfBirth"), candidate.get("dateOfBirth")),
+        "nationalInsuranceNo": ni_level(
+            query.get("nationalInsuranceNo"), candidate.get("nationalInsuranceNo")
+        ),
+        "address": address_level(query.get("address"), query.get("postcode"), candidate),
+    }
 
 
 def field_levels(
     query: dict[str, Any], candidate: dict[str, Any], weights: MatchModel | None = None
 ) -> dict[str, str | None]:
-    """The agreement level of every field (None where a side is missing)."""
-    return household(
-        {
-            **name_levels(query, candidate, weights),
-            "dateOfBirth": date_level(query.get("dateOfBirth"), candidate.get("dateOfBirth")),
-            "nationalInsuranceNo": ni_level(
-                query.get("nationalInsuranceNo"), candidate.get("nationalInsuranceNo")
-            ),
-            "address": address_level(query.get("address"), query.get("postcode"), candidate),
-        }
-    )
+    """The levels the model weighs: each field, with a household as one level."""
+    return household(raw_field_levels(query, candidate, weights))
 
 
 def agreed_names(query: dict[str, Any]) -> dict[str, str]:

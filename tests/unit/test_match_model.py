@@ -226,8 +226,8 @@ def test_a_surname_or_address_that_disagrees_is_weighed_on_its_own() -> None:
     other_surname = field_levels({"surname": "Mensah", "address": AT_HOME}, ROBERT)
     assert (other_surname["surname"], other_surname["address"]) == ("different", "same")
     neighbour = field_levels({"surname": "Smith", "address": "Flat 3, 14 Mare Street"}, ROBERT)
-    assert (neighbour["surname"], neighbour["address"]) == ("exact", "similar")
-    assert "surnameAndAddress" not in other_surname and "surnameAndAddress" not in neighbour
+    assert neighbour["surnameAndAddress"] == "exact/similar"
+    assert "surnameAndAddress" not in other_surname
 
 
 def test_the_household_weight_counts_relatives_at_one_address() -> None:
