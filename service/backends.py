@@ -12,6 +12,7 @@ from service import clients
 from service.config import Settings
 from service.erasure import Erasure
 from service.links import Links
+from service.matching.model import MatchModel, hand_set_model, load_model
 from service.persons import PersonService
 from service.search.cursor import CursorCodec
 from service.search.searcher import PersonSearch
@@ -31,6 +32,7 @@ class Backends:
     opensearch: OpenSearch
     persons: PersonService
     search: PersonSearch
+    match_model: MatchModel
     history: HistoryStore
     extended: ExtendedStore
     links: Links
@@ -56,6 +58,11 @@ class Backends:
                 opensearch,
                 settings.opensearch_alias,
                 CursorCodec(settings.cursor_secret, settings.max_page_size),
+            ),
+            match_model=(
+                load_model(settings.match_model_file)
+                if settings.match_model_file
+                else hand_set_model()
             ),
             history=history,
             extended=extended,

@@ -182,6 +182,9 @@ class Settings:
     # Set for gunicorn with several workers: prometheus-client then aggregates across workers.
     prometheus_multiproc_dir: str | None = None
 
+    # The match model file (`person-index train-model` writes one); None: the hand-set model.
+    match_model_file: Path | None = None
+
     max_page_size: int = 100
     default_page_size: int = 20
     # Signs search cursors (they hold the search, not server state). Every API process behind
@@ -237,6 +240,7 @@ class Settings:
             ),
             rebuild_segments=_int(env, "REBUILD_SEGMENTS", cls.rebuild_segments),
             prometheus_multiproc_dir=env.get("PROMETHEUS_MULTIPROC_DIR") or None,
+            match_model_file=_optional_path(env, "MATCH_MODEL_FILE"),
             max_page_size=_int(env, "MAX_PAGE_SIZE", cls.max_page_size),
             default_page_size=_int(env, "DEFAULT_PAGE_SIZE", cls.default_page_size),
             cursor_secret=env.get("CURSOR_SECRET") or env.get("JWT_SECRET") or LOCAL_CURSOR_SECRET,

@@ -74,4 +74,6 @@ class PersonMatches(MethodView):
         Grades follow FHIR Patient $match (certain, probable, possible); the score and the
         reasons come from the Fellegi-Sunter model described in the README.
         """
-        return Matcher(backends().search).match(match_query(person), args["limit"], args["explain"])
+        return Matcher(backends().search, backends().match_model).match(
+            match_query(person), args["limit"], args["explain"]
+        )

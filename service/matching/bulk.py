@@ -22,6 +22,7 @@ from service import clients
 from service.api.search_schemas import SEARCH_CRITERIA, MatchPersonSchema
 from service.config import Settings
 from service.matching.matcher import Matcher, match_query
+from service.matching.model import load_model
 from service.search.cursor import CursorCodec
 from service.search.searcher import PersonSearch
 
@@ -138,6 +139,7 @@ def main(source: Path, output: Path, limit: int) -> None:
     settings = Settings.from_env({**os.environ, "AUTH_ENABLED": "false"})
     client = clients.opensearch_client(settings, "batch")
     cursors = CursorCodec(settings.cursor_secret, settings.max_page_size)
-    matcher = Matcher(PersonSearch(client, settings.opensearch_alias, cursors))
+    weights = load_model(settings.match_model_file) if settings.match_model_file else None
+    matcher = Matcher(PersonSearch(client, settings.opensearch_alias, cursors), weights)
     counts = run(source, output, matcher, limit)
     click.echo(", ".join(f"{name}: {count}" for name, count in counts.items()))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
+from service.matching.model import MatchModel
 from service.matching.scoring import score_candidate
 from service.search.queries import SearchParams
 from service.search.searcher import PersonSearch
@@ -51,8 +52,9 @@ def match_query(person: dict[str, Any]) -> dict[str, Any]:
 class Matcher:
     """Finds the records most likely to be the same person as a partial person."""
 
-    def __init__(self, search: PersonSearch) -> None:
+    def __init__(self, search: PersonSearch, weights: MatchModel | None = None) -> None:
         self._search = search
+        self._weights = weights
 
     def match(self, person: dict[str, Any], limit: int, explain: bool = False) -> dict[str, Any]:
         """Up to `limit` graded candidates, best first (below `possible` they are left out)."""
@@ -60,7 +62,7 @@ class Matcher:
         body, hits = self._search.candidates(params_of(person), size)
         results = []
         for hit in hits:
-            scored = score_candidate(person, hit["_source"])
+            scored = score_candidate(person, hit["_source"], self._weights)
             if scored.grade is None:
                 continue
             result: dict[str, Any] = {

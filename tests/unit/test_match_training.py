@@ -101,3 +101,25 @@ def test_em_finds_the_duplicates_among_blocked_pairs() -> None:
 def test_training_needs_a_register() -> None:
     with pytest.raises(ValueError, match="at least two records"):
         training.train([], model.hand_set_model())
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"format": "other"}, "is not a person-index-match-model/1 file"),
+        ({"comparisons": {}}, "has no comparisons"),
+        ({"priorLog2Odds": 3}, "priorLog2Odds must be a negative number"),
+        ({"householdShare": 0}, "householdShare must be a number in"),
+    ],
+)
+def test_a_bad_model_file_is_refused_naming_what_is_wrong(change, message) -> None:
+    data = {**model.hand_set_model().to_json(), **change}
+    with pytest.raises(model.ModelError, match=message):
+        model_from_json(data)
+
+
+def test_a_level_with_an_impossible_probability_is_named() -> None:
+    data = model.hand_set_model().to_json()
+    data["comparisons"]["surname"]["exact"] = {"m": 1.5, "u": 0.01}
+    with pytest.raises(model.ModelError, match=r"surname\.exact\.m"):
+        model_from_json(data)
