@@ -138,6 +138,8 @@ def estimate_m(
         tuple(sorted((f, lv) for f, lv in levels.items() if f not in blocked))
         for levels in comparisons
     )
+    if not patterns:
+        return EmResult({}, 0.0, 0)  # no pair shares this key: nothing to learn from it
     seen: dict[str, set[str]] = defaultdict(set)
     for pattern in patterns:
         for f, lv in pattern:

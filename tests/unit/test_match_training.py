@@ -123,3 +123,16 @@ def test_a_level_with_an_impossible_probability_is_named() -> None:
     data["comparisons"]["surname"]["exact"] = {"m": 1.5, "u": 0.01}
     with pytest.raises(model.ModelError, match=r"surname\.exact\.m"):
         model_from_json(data)
+
+
+def test_a_register_without_duplicates_keeps_the_starting_m() -> None:
+    """No two records share a date of birth or a full name: EM has nothing to learn from, so m
+    stays the start's, while u and the name frequencies are still learned."""
+    documents = [
+        {"firstName": f"Name{i}", "surname": f"Family{i}", "dateOfBirth": f"19{i + 10}-01-01"}
+        for i in range(40)
+    ]
+    start = model.hand_set_model()
+    learned = training.train(documents, start, random_pair_count=2000, max_blocked_pairs=100)
+    assert learned.levels["surname"]["exact"][0] == start.levels["surname"]["exact"][0]
+    assert learned.metadata["blockingRules"]["fullName"]["pairs"] == 0
