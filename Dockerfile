@@ -12,4 +12,5 @@ RUN pip install . && useradd --system --uid 10001 person-index
 ENV MAPPINGS_DIR=/app/mappings
 USER person-index
 EXPOSE 8080
-CMD ["gunicorn", "--workers", "2", "--bind", "0.0.0.0:8080", "service.app:create_app()"]
+ENV WEB_BIND=0.0.0.0:8080
+CMD ["gunicorn", "--config", "python:service.gunicorn_conf", "service.app:create_app()"]

@@ -64,7 +64,12 @@ def _post_json(url: str, body: dict, token: str) -> None:
 @click.option("--dynamodb-port", default=8000, show_default=True)
 @click.option("--opensearch-port", default=9200, show_default=True)
 @click.option("--seed", default=300, show_default=True, help="Demo residents to create (0: none).")
-@click.option("--workers", default=2, show_default=True, help="gunicorn worker processes.")
+@click.option(
+    "--workers",
+    default=os.cpu_count() or 1,
+    show_default="one per core",
+    help="gunicorn worker processes (each with WEB_THREADS threads, default 8).",
+)
 def run(api_port: int, dynamodb_port: int, opensearch_port: int, seed: int, workers: int) -> None:
     """Start DynamoDB API, OpenSearch, indexer and API; Ctrl-C stops everything."""
     logs = RUN_DIR / "logs"
@@ -104,6 +109,8 @@ def run(api_port: int, dynamodb_port: int, opensearch_port: int, seed: int, work
             "API (gunicorn)",
             [
                 str(BIN / "gunicorn"),
+                "--config",
+                "python:service.gunicorn_conf",
                 "--workers",
                 str(workers),
                 "--bind",

@@ -147,6 +147,28 @@ def _names(env: Mapping[str, str], name: str, default: tuple[str, ...]) -> tuple
 
 
 @dataclass(frozen=True)
+class ServerSettings:
+    """How gunicorn runs the API (read by service/gunicorn_conf.py)."""
+
+    # Processes: one per core. Threads per process: a request mostly waits on OpenSearch or
+    # DynamoDB, so threads overlap those waits instead of queueing behind a busy sync worker.
+    workers: int = field(default_factory=lambda: os.cpu_count() or 1)
+    threads: int = 8
+    bind: str = "127.0.0.1:5000"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> ServerSettings:
+        """Read WEB_WORKERS, WEB_THREADS and WEB_BIND."""
+        env = os.environ if env is None else env
+        default = cls()
+        return cls(
+            workers=_int(env, "WEB_WORKERS", default.workers),
+            threads=_int(env, "WEB_THREADS", default.threads),
+            bind=env.get("WEB_BIND") or default.bind,
+        )
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything configurable, with defaults that match the local development stack."""
 
