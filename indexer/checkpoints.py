@@ -9,9 +9,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from service.store.indexer_status import STATUS_KEY, IndexerStatusReader
 from service.store.items import from_item, to_item
-
-STATUS_KEY = "indexer-status"
 
 
 @dataclass(frozen=True)
@@ -105,10 +104,8 @@ class CheckpointStore:
         self._update_status({"caughtUpAt": at.isoformat(), "recordsPerSecond": str(round(rate, 3))})
 
     def status(self) -> dict[str, Any] | None:
-        response = self._client.get_item(
-            TableName=self._table, Key={"key": {"S": STATUS_KEY}}, ConsistentRead=True
-        )
-        return from_item(response["Item"]) if "Item" in response else None
+        """The status item this store's indexer keeps (None before it ever reported)."""
+        return IndexerStatusReader(self._client, self._table).status()
 
 
 @dataclass

@@ -13,11 +13,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from service.config import Settings
+from service.domain.tombstone import is_tombstone
 from service.erasure import Erasure
 from service.store.extended import ExtendedStore
 from service.store.history import HistoryStore
 from service.store.items import from_item
-from service.store.persons import is_tombstone
 
 log = logging.getLogger(__name__)
 

@@ -22,8 +22,8 @@ from opensearchpy.helpers import scan, streaming_bulk
 
 from indexer.apply import bulk_failure, document_action
 from indexer.scan import parallel_scan
+from service.domain.tombstone import is_tombstone
 from service.store.items import from_item
-from service.store.persons import is_tombstone
 
 
 class State(NamedTuple):

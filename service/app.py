@@ -9,17 +9,18 @@ from swagger_ui_bundle import swagger_ui_path
 
 from service.api import extended, health, history, persons, search
 from service.api.problems import ProblemApi, register_domain_errors
+from service.api.request_logs import RequestIdFilter, init_request_logging
 from service.api.security import init_security
 from service.backends import Backends
 from service.config import Settings
-from service.logs import configure_logging, init_request_logging
+from service.logs import configure_logging
 from service.metrics import init_metrics
 
 
 def create_app(settings: Settings | None = None, backends: Backends | None = None) -> Flask:
     """Build the app: settings, then backends, then extensions, then blueprints."""
     settings = settings or Settings.from_env()
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, RequestIdFilter())
     app = Flask(__name__)
     app.config.update(
         MAX_CONTENT_LENGTH=settings.max_body_bytes,

@@ -18,6 +18,7 @@ from service.search.cursor import CursorCodec
 from service.search.searcher import PersonSearch
 from service.store.extended import ExtendedStore
 from service.store.history import HistoryStore
+from service.store.indexer_status import IndexerStatusReader
 from service.store.persons import PersonStore
 
 EXTENSION = "person_index"
@@ -34,6 +35,7 @@ class Backends:
     search: PersonSearch
     match_model: MatchModel
     history: HistoryStore
+    indexer_status: IndexerStatusReader
     extended: ExtendedStore
     links: Links
 
@@ -65,6 +67,7 @@ class Backends:
                 else hand_set_model()
             ),
             history=history,
+            indexer_status=IndexerStatusReader(dynamodb, settings.checkpoints_table),
             extended=extended,
             links=Links.from_file(settings.links_config, settings.link_health_interval_seconds),
         )

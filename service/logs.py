@@ -1,29 +1,18 @@
-"""Structured JSON logs with a request id. Personal data is never passed to a logger."""
+"""Structured JSON logs for every process. Personal data is never passed to a logger.
+
+The API adds a request id to each line (service/api/request_logs.py); this module has no Flask.
+"""
 
 from __future__ import annotations
 
 import logging
 import sys
-import time
-import uuid
 
-from flask import Flask, Response, g, request
 from pythonjsonlogger.json import JsonFormatter
 
-REQUEST_ID_HEADER = "X-Request-Id"
 
-
-class _RequestIdFilter(logging.Filter):
-    def filter(self, record: logging.LogRecord) -> bool:
-        try:
-            record.requestId = g.get("request_id")
-        except RuntimeError:  # outside a request
-            record.requestId = None
-        return True
-
-
-def configure_logging(level: str) -> None:
-    """Send JSON lines to stderr for the whole process."""
+def configure_logging(level: str, *filters: logging.Filter) -> None:
+    """Send JSON lines to stderr for the whole process (`filters` add fields to every line)."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(
         JsonFormatter(
@@ -31,43 +20,11 @@ def configure_logging(level: str) -> None:
             rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
         )
     )
-    handler.addFilter(_RequestIdFilter())
+    for extra in filters:
+        handler.addFilter(extra)
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
     # Client libraries log request URLs and bodies (search terms are names): keep them quiet.
     for noisy in ("opensearch", "opensearchpy.trace", "urllib3", "botocore", "werkzeug"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-
-
-def init_request_logging(app: Flask) -> None:
-    """Give each request an id (the caller's X-Request-Id if sane) and log one line per request.
-
-    Only the method, the route pattern (never the query string, which holds names) and the status
-    are logged.
-    """
-    log = logging.getLogger("service.requests")
-
-    @app.before_request
-    def _start() -> None:
-        supplied = request.headers.get(REQUEST_ID_HEADER, "")
-        valid = supplied and len(supplied) <= 64 and supplied.replace("-", "").isalnum()
-        g.request_id = supplied if valid else str(uuid.uuid4())
-        g.started = time.perf_counter()
-
-    @app.after_request
-    def _finish(response: Response) -> Response:
-        response.headers[REQUEST_ID_HEADER] = g.get("request_id", "")
-        rule = request.url_rule.rule if request.url_rule else "<unmatched>"
-        log.info(
-            "request",
-            extra={
-                "method": request.method,
-                "route": rule,
-                "status": response.status_code,
-                "durationMs": round(
-                    (time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 1
-                ),
-            },
-        )
-        return response

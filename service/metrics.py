@@ -24,9 +24,8 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metri
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 
-from indexer.checkpoints import CheckpointStore
-from indexer.status import indexer_report
 from service.backends import backends
+from service.domain.indexer_status import indexer_report
 
 REQUESTS = Counter(
     "person_index_http_requests",
@@ -75,8 +74,7 @@ class IndexerStatusCollector(Collector):
 
 
 def _status() -> dict[str, Any] | None:
-    b = backends()
-    return CheckpointStore(b.dynamodb, b.settings.checkpoints_table).status()
+    return backends().indexer_status.status()
 
 
 @blp.get("/metrics")

@@ -33,7 +33,10 @@ from service.app import create_app
 from service.auth import mint_token
 from service.bootstrap import ensure_index, ensure_tables
 from service.config import REPO_ROOT, AuthSettings, Settings
+from service.matching import training
+from service.matching.model import hand_set_model
 from service.search.cursor import CursorCodec
+from service.search.register import live_documents
 from service.search.searcher import PersonSearch
 
 COMMAND = ".venv/bin/python -m benchmarks.quality.run"
@@ -171,6 +174,20 @@ def _post_with_retries(client: Any, payload: dict[str, Any], headers: dict[str, 
     return response
 
 
+def _learned_model_client(settings: Settings, search_client: Any, output: Path) -> Any:
+    """A test client of an app that matches with a model learned from the loaded register."""
+    documents = list(live_documents(search_client, settings.opensearch_alias))
+    learned = training.train(
+        documents,
+        hand_set_model(),
+        progress=lambda items, label, count: tqdm(items, desc=label, total=count),
+    )
+    path = output.parent / ".run" / f"quality-model-{settings.opensearch_alias}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(learned.to_json()), encoding="utf-8")
+    return create_app(replace(settings, match_model_file=path)).test_client()
+
+
 def _measure(
     settings: Settings,
     population: list[dict[str, Any]],
@@ -199,13 +216,14 @@ def _measure(
     search_client = clients.opensearch_client(settings, "batch")
     drain(build_poller(settings), max_polls=100000)
     search_client.indices.refresh(index=settings.opensearch_alias)
+    learned_client = _learned_model_client(settings, search_client, output)
     searcher = PersonSearch(
         search_client,
         settings.opensearch_alias,
         CursorCodec(settings.cursor_secret, settings.max_page_size),
     )
 
-    answers: dict[str, list[Answer]] = {"match": [], "search": [], "baseline": []}
+    answers: dict[str, list[Answer]] = {"match": [], "learned": [], "search": [], "baseline": []}
     missed: list[dict[str, Any]] = []
     for query in tqdm(asked, desc="queries", unit="query"):
         person = query.person
@@ -215,6 +233,13 @@ def _measure(
         results = matched.get_json()["results"]
         ranked = [(key_of[r["person"]["id"]], r["grade"]) for r in results]
         answers["match"].append(Answer(query.key, ranked))
+        again = learned_client.post(
+            "/api/v1/persons/matches?limit=10", json=person, headers=headers
+        )
+        learned_results = again.get_json()["results"]
+        answers["learned"].append(
+            Answer(query.key, [(key_of[r["person"]["id"]], r["grade"]) for r in learned_results])
+        )
         if query.key is not None and (not ranked or ranked[0][0] != query.key):
             missed.append(
                 {
@@ -259,7 +284,10 @@ def _measure(
     measured = {name: figures(items) for name, items in answers.items()}
     text = report.section(
         {
-            "match (`POST /persons/matches`)": measured["match"],
+            "match (`POST /persons/matches`), hand-set model": measured["match"],
+            "match, model learned from this register (`person-index train-model`)": measured[
+                "learned"
+            ],
             "search (`GET /persons`)": measured["search"],
             "baseline (multi_match, fuzziness AUTO)": measured["baseline"],
         },

@@ -8,9 +8,8 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify
 
-from indexer.checkpoints import CheckpointStore
-from indexer.status import indexer_report
 from service.backends import backends
+from service.domain.indexer_status import indexer_report
 
 blp = Blueprint("health", __name__, url_prefix="/api/v1")
 
@@ -24,9 +23,7 @@ def _check(name: str, probe: Callable[[], dict[str, Any] | None]) -> dict[str, A
 
 
 def _indexer() -> dict[str, Any]:
-    b = backends()
-    status = CheckpointStore(b.dynamodb, b.settings.checkpoints_table).status()
-    return indexer_report(status, datetime.now(UTC))
+    return indexer_report(backends().indexer_status.status(), datetime.now(UTC))
 
 
 @blp.get("/healthcheck")

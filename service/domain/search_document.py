@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from service.domain.normalise import compact_ni
-from service.store.persons import is_tombstone
+from service.domain.tombstone import is_tombstone
 
 NAME_FIELDS = (
     "title",

@@ -10,9 +10,9 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from service.domain.tombstone import TOMBSTONE_FLAG
 from service.store.errors import PersonNotFound
 from service.store.items import from_item, to_item
-from service.store.persons import TOMBSTONE_FLAG
 
 
 class ExtendedStore:

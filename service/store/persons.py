@@ -12,6 +12,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from service.domain.tombstone import TOMBSTONE_FLAG, is_tombstone
 from service.store.crossrefs import CrossReferenceTable, Reference, references_of
 from service.store.errors import (
     PersonAlreadyExists,
@@ -20,14 +21,6 @@ from service.store.errors import (
     VersionConflict,
 )
 from service.store.items import from_item, to_item
-
-TOMBSTONE_FLAG = "isDeleted"
-
-
-def is_tombstone(item: dict[str, Any]) -> bool:
-    """True for the item a deletion leaves behind."""
-    return bool(item.get(TOMBSTONE_FLAG))
-
 
 # Cancellation reasons that mean "someone else got there first" rather than a broken request.
 _REFUSED = {"ConditionalCheckFailed", "TransactionConflict"}

@@ -11,8 +11,9 @@ from indexer.apply import bulk_failure, document_action, redact
 from indexer.deadletters import dead_letter_id, decode_record, encode_record
 from indexer.rebuild import _loading_settings
 from indexer.reconcile import State, compare
-from indexer.status import Throughput, indexer_report
+from indexer.status import Throughput
 from indexer.stream import Backoff, StreamPoller, readable_shards
+from service.domain.indexer_status import indexer_report
 
 NOW = datetime(2026, 1, 10, 12, 0, 0, tzinfo=UTC)
 
