@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
+from functools import lru_cache
 
 _WHITESPACE = re.compile(r"\s+")
 # HMRC: first letter not D F I Q U V; second letter not D F I O Q U V; prefixes BG GB KN NK NT TN ZZ
@@ -35,8 +36,11 @@ def clean_name(value: str) -> str:
     return cleaned
 
 
+@lru_cache(maxsize=65536)
 def fold_name(value: str) -> str:
-    """Lower-case, strip accents and drop punctuation: the comparison form of a name."""
+    """Lower-case, strip accents and drop punctuation: the comparison form of a name.
+
+    Cached: matching folds the same names for every candidate of every query."""
     decomposed = unicodedata.normalize("NFKD", value.casefold())
     letters = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     letters = re.sub(r"[^\w\s]", "", letters.replace("-", " "))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import jellyfish
@@ -42,11 +43,15 @@ def is_typo(a: str, b: str) -> bool:
     return DamerauLevenshtein.distance(a, b) <= limit or JaroWinkler.similarity(a, b) >= 0.93
 
 
+@lru_cache(maxsize=65536)
+def _sound_codes(name: str) -> tuple[str, str]:
+    return jellyfish.metaphone(name), jellyfish.nysiis(name)
+
+
 def sounds_alike(a: str, b: str) -> bool:
-    """Same double-metaphone-like code (metaphone) or NYSIIS code."""
-    return jellyfish.metaphone(a) == jellyfish.metaphone(b) or jellyfish.nysiis(
-        a
-    ) == jellyfish.nysiis(b)
+    """Same metaphone code or same NYSIIS code."""
+    code_a, code_b = _sound_codes(a), _sound_codes(b)
+    return code_a[0] == code_b[0] or code_a[1] == code_b[1]
 
 
 def _word_level(a: str, b: str, nicknames: bool) -> str:
@@ -193,6 +198,7 @@ class AddressParts:
         return self.words.replace(" ", "")
 
 
+@lru_cache(maxsize=16384)
 def address_parts(address: str) -> AddressParts:
     """Split an address into numbers, a UK postcode and words, wherever each sits in the text."""
     form = address_form(_PUNCTUATION.sub(" ", address))
