@@ -100,7 +100,7 @@ class StreamPoller:
     checkpoints: Checkpoints
     stream_arn: str
     index: str
-    batch_size: int = 100
+    batch_size: int = 1000
     # Where poison records go; without it a poison record stops the shard (nothing is lost).
     dead_letters: DeadLetterStore | None = None
     # Further consumers of each batch (e.g. the change history), run after OpenSearch acknowledged

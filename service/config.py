@@ -197,7 +197,9 @@ class Settings:
     request_timeout_seconds: float = 5.0
     batch_timeout_seconds: float = 60.0
 
-    indexer_batch_size: int = 100
+    # Stream records per GetRecords call (DynamoDB Streams allows up to 1,000): per-batch costs
+    # (checkpoint, status and history writes) are then shared by more records.
+    indexer_batch_size: int = 1000
     indexer_idle_sleep_seconds: float = 1.0
     indexer_max_backoff_seconds: float = 30.0
     rebuild_segments: int = 4
@@ -273,6 +275,8 @@ class Settings:
                 origin.strip() for origin in env.get("CORS_ORIGINS", "").split(",") if origin
             ),
         )
+        if settings.indexer_batch_size > 1000:
+            raise ConfigError("INDEXER_BATCH_SIZE must be at most 1000 (DynamoDB Streams' limit)")
         if settings.default_page_size > settings.max_page_size:
             raise ConfigError("DEFAULT_PAGE_SIZE must not exceed MAX_PAGE_SIZE")
         if not settings.mappings_dir.is_dir():

@@ -1,6 +1,6 @@
 import pytest
 
-from service.config import ConfigError, Settings
+from service.config import ConfigError, ServerSettings, Settings
 
 SECRET = {"JWT_SECRET": "a-secret-of-at-least-thirty-two-characters"}
 
@@ -22,8 +22,17 @@ def test_empty_dynamodb_endpoint_means_real_aws() -> None:
         ({"OPENSEARCH_AUTH": "basic"}, "OPENSEARCH_AUTH must be"),
         ({"REQUEST_TIMEOUT_SECONDS": "-1"}, "REQUEST_TIMEOUT_SECONDS must be positive"),
         ({"MAPPINGS_DIR": "/nonexistent"}, "MAPPINGS_DIR"),
+        ({"INDEXER_BATCH_SIZE": "5000"}, "INDEXER_BATCH_SIZE must be at most 1000"),
+        ({"MATCH_MODEL_FILE": "/nonexistent.json"}, "MATCH_MODEL_FILE /nonexistent.json is not"),
     ],
 )
 def test_bad_values_are_named_in_the_error(env: dict, message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         Settings.from_env({**SECRET, **env})
+
+
+def test_server_settings_default_to_the_cores_and_refuse_zero_threads() -> None:
+    assert ServerSettings.from_env({}).workers >= 1
+    assert ServerSettings.from_env({"WEB_WORKERS": "3"}).workers == 3
+    with pytest.raises(ConfigError, match="WEB_THREADS must be at least 1"):
+        ServerSettings.from_env({"WEB_THREADS": "0"})
