@@ -118,6 +118,23 @@ def bulk_failure(outcome: dict[str, Any]) -> tuple[bool, str]:
     return status in _POISON_STATUSES, redact(f"OpenSearch refused the write ({status}): {reason}")
 
 
+APPLIED, STALE, POISON, FAILED = "applied", "stale", "poison", "failed"
+
+
+def sort_outcome(ok: bool, info: dict[str, Any]) -> tuple[str, dict[str, Any], str | None]:
+    """One `streaming_bulk` result as (kind, the item's outcome, redacted reason): `applied`;
+    `stale` (409: the index already holds this version or a newer one, which external versions
+    make harmless); `poison` (OpenSearch refuses this document and always will); `failed`
+    (worth retrying). The one place the three indexer paths read bulk results."""
+    outcome = info.get("index", info)
+    if ok:
+        return APPLIED, outcome, None
+    if outcome.get("status") == 409:
+        return STALE, outcome, None
+    poison, reason = bulk_failure(outcome)
+    return (POISON if poison else FAILED), outcome, reason
+
+
 def apply_batch(
     client: OpenSearch,
     index: str,
@@ -152,12 +169,11 @@ def apply_batch(
         raise_on_exception=False,
     )
     for sequence, (ok, info) in zip(sequence_numbers, outcomes, strict=True):
-        outcome = info.get("index", info)
-        if ok:
+        kind, _, reason = sort_outcome(ok, info)
+        if kind == APPLIED:
             result.applied += 1
-        elif outcome.get("status") == 409:
+        elif kind == STALE:
             result.stale += 1
         else:
-            poison, reason = bulk_failure(outcome)
-            (result.poison if poison else result.failed)[sequence] = reason
+            (result.poison if kind == POISON else result.failed)[sequence] = reason or ""
     return result

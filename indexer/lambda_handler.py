@@ -17,7 +17,7 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 from opensearchpy import OpenSearch
 
-from indexer.apply import apply_batch, sequence_number
+from indexer.batch import process_batch
 from indexer.checkpoints import CheckpointStore
 from indexer.deadletters import DeadLetterStore
 from indexer.history import HistorySink
@@ -55,21 +55,15 @@ def _backends() -> LambdaBackends:
 def handle(event: dict[str, Any], backends: LambdaBackends) -> dict[str, Any]:
     """Apply one event's records; the response lists every record Lambda must retry."""
     records = event.get("Records", [])
-    result = apply_batch(backends.opensearch, backends.index, records)
-    failures = set(result.failed)
-    by_sequence = {sequence_number(record): record for record in records}
-    for sequence, reason in result.poison.items():
-        try:
-            backends.dead_letters.put(by_sequence[sequence], reason, source="lambda")
-        except (ClientError, BotoCoreError) as exc:
-            log.warning("dead-letter write failed", extra={"error": type(exc).__name__})
-            failures.add(sequence)
-    try:
-        for sink in backends.sinks:
-            sink([record for record in records if sequence_number(record) not in failures])
-    except (ClientError, BotoCoreError) as exc:
-        log.warning("a stream sink failed; retrying the batch", extra={"error": type(exc).__name__})
-        failures.update(by_sequence)
+    processed = process_batch(
+        records,
+        backends.opensearch,
+        backends.index,
+        backends.dead_letters,
+        backends.sinks,
+        source="lambda",
+    )
+    result, failures = processed.result, processed.failures
     if backends.status is not None and result.applied + result.stale:
         try:
             backends.status.record_progress(

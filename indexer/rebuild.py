@@ -25,7 +25,7 @@ from opensearchpy import OpenSearch
 from opensearchpy.helpers import streaming_bulk
 from tqdm import tqdm
 
-from indexer.apply import bulk_failure, document_action, redact
+from indexer.apply import APPLIED, FAILED, STALE, document_action, redact, sort_outcome
 from indexer.checkpoints import CheckpointStore, MemoryCheckpoints
 from indexer.deadletters import DeadLetterStore
 from indexer.lock import Lease
@@ -207,14 +207,13 @@ class Rebuild:
         )
         for ok, info in outcomes:
             item = sent.popleft()
-            outcome = info.get("index", info)
-            if ok or outcome.get("status") == 409:
+            kind, _, reason = sort_outcome(ok, info)
+            if kind in {APPLIED, STALE}:
                 loaded += 1
+            elif kind == FAILED:
+                raise RebuildFailed(f"OpenSearch did not take the load: {reason}")
             else:
-                is_poison, reason = bulk_failure(outcome)
-                if not is_poison:
-                    raise RebuildFailed(f"OpenSearch did not take the load: {reason}")
-                poison.append((item, reason))
+                poison.append((item, reason or ""))
             with self._lock:
                 bar.update(1)
         dead_letters = self._dead_letters()

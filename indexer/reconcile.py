@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 from opensearchpy import OpenSearch
 from opensearchpy.helpers import scan, streaming_bulk
 
-from indexer.apply import bulk_failure, document_action
+from indexer.apply import APPLIED, STALE, document_action, sort_outcome
 from indexer.scan import parallel_scan
 from service.domain.tombstone import is_tombstone
 from service.store.items import from_item
@@ -156,14 +156,14 @@ def repair(
         raise_on_error=False,
     )
     for ok, info in outcomes:
-        outcome = info.get("index", info)
+        kind, outcome, reason = sort_outcome(ok, info)
         person_id = str(outcome.get("_id"))
-        if ok:
+        if kind == APPLIED:
             report.repaired.append(person_id)
-        elif outcome.get("status") == 409:
+        elif kind == STALE:
             report.refused.append(person_id)
         else:
-            report.failed[person_id] = bulk_failure(outcome)[1]
+            report.failed[person_id] = reason or ""
     client.indices.refresh(index=alias)
     return report
 

@@ -19,7 +19,8 @@ from typing import Any
 from botocore.exceptions import ClientError
 from opensearchpy import OpenSearch
 
-from indexer.apply import apply_batch, sequence_number
+from indexer.apply import sequence_number
+from indexer.batch import process_batch
 from indexer.checkpoints import Checkpoint, Checkpoints
 from indexer.deadletters import DeadLetterStore
 from indexer.status import Throughput
@@ -223,27 +224,22 @@ class StreamPoller:
 
     def _apply(self, shard_id: str, records: list[dict[str, Any]]) -> datetime | None:
         """Apply a page; raise BatchNotApplied unless every record was applied or set aside."""
-        result = apply_batch(self.opensearch, self.index, records, chunk_size=self.batch_size)
-        if result.failed:
+        processed = process_batch(
+            records,
+            self.opensearch,
+            self.index,
+            self.dead_letters,
+            self.sinks,
+            source="stream",
+            chunk_size=self.batch_size,
+        )
+        if processed.failures:
             self.reset_iterators()
             raise BatchNotApplied(
-                f"{len(result.failed)} of {len(records)} records in shard {shard_id} "
-                f"were not applied: {next(iter(result.failed.values()))}"
+                f"{len(processed.failures)} of {len(records)} records in shard {shard_id} "
+                f"were not applied: {processed.reasons[0]}"
             )
-        if result.poison:
-            if self.dead_letters is None:
-                self.reset_iterators()
-                raise BatchNotApplied(f"{len(result.poison)} poison records in shard {shard_id}")
-            by_sequence = {sequence_number(record): record for record in records}
-            for sequence, reason in result.poison.items():
-                letter = self.dead_letters.put(by_sequence[sequence], reason, source="stream")
-                log.warning(
-                    "record set aside in the dead-letter table",
-                    extra={"deadLetterId": letter, "sequenceNumber": sequence, "reason": reason},
-                )
-        for sink in self.sinks:
-            sink(records)
-        return result.newest_change_at
+        return processed.result.newest_change_at
 
     def run(
         self, stop: threading.Event, idle_sleep: float = 1.0, max_backoff: float = 30.0

@@ -88,3 +88,33 @@ def test_lambda_reports_every_record_it_could_not_apply_when_opensearch_is_down(
 
     expected = [record["dynamodb"]["SequenceNumber"] for record in records]
     assert [f["itemIdentifier"] for f in response["batchItemFailures"]] == expected
+
+
+def test_a_poison_record_that_cannot_be_set_aside_is_reported_for_retry(
+    client: FlaskClient, settings: Settings
+) -> None:
+    """The dead-letter write fails (its table is missing): that record alone is reported, so
+    Lambda retries it rather than losing it; the others are applied."""
+    rng = random.Random(13)
+    person = create(client, rng)
+    clients.dynamodb_client(settings).put_item(
+        TableName=settings.persons_table, Item={"id": {"S": "poison"}}
+    )
+    records = stream_records(settings)
+    search = clients.opensearch_client(settings, "batch")
+    dynamodb = clients.dynamodb_client(settings, "batch")
+    backends = LambdaBackends(
+        opensearch=search,
+        index=settings.opensearch_alias,
+        dead_letters=DeadLetterStore(dynamodb, f"{settings.dead_letters_table}-missing"),
+    )
+
+    response = handle(_lambda_event(settings, records), backends)
+
+    poison = [
+        r["dynamodb"]["SequenceNumber"]
+        for r in records
+        if r["dynamodb"]["Keys"]["id"]["S"] == "poison"
+    ]
+    assert [f["itemIdentifier"] for f in response["batchItemFailures"]] == poison
+    assert search.get(index=settings.opensearch_alias, id=person["id"])["found"]
