@@ -251,3 +251,25 @@ def test_staff_search_still_refuses_a_dirty_date(client: FlaskClient) -> None:
     for value in ("1985-02-30", "2961-04-03", "30/02/1985"):
         response = client.get("/api/v1/persons", query_string={"dateOfBirth": value})
         assert response.status_code == 400 and "dateOfBirth" in response.get_json()["errors"]
+
+
+DIRTY_BODIES = (
+    [
+        {"dateOfBirth": value}
+        for value in ("0000-00-00", "0001-01-01", "9999-12-31", "1985-99-99", "1985-13", "0000")
+    ]
+    + [
+        {"firstName": "Ann", "nationalInsuranceNo": value}
+        for value in ("***", "A", "ZZ99999999999", "ab 12 34 56 c d")
+    ]
+    + [{"firstName": "Ann", "postcode": value} for value in ("!!", "0", "E8 1AB E8 1AB")]
+)
+
+
+def test_any_dirty_value_is_an_answer_with_a_warning_never_an_error(
+    client: FlaskClient, register: dict[str, str]
+) -> None:
+    for body in DIRTY_BODIES:
+        answer = _match(client, body)
+        (field,) = (key for key in body if key != "firstName")
+        assert [w["field"] for w in answer["warnings"]] == [field], body
