@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any
 
 from marshmallow import ValidationError, fields
 
-from service.domain.normalise import InvalidValue, clean_name, normalise_ni
+from service.domain.normalise import InvalidValue, clean_name, normalise_ni, normalise_postcode
 from service.domain.rules import EARLIEST_DATE_OF_BIRTH
-
-_POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
 
 
 class Text(fields.String):
@@ -65,10 +62,10 @@ class Postcode(fields.String):
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         text = super()._deserialize(value, attr, data, **kwargs)
-        compact = re.sub(r"\s+", "", text).upper()
-        if len(compact) < 5 or not _POSTCODE.match(f"{compact[:-3]} {compact[-3:]}"):
-            raise ValidationError("is not a valid UK postcode.")
-        return f"{compact[:-3]} {compact[-3:]}"
+        try:
+            return normalise_postcode(text)
+        except InvalidValue as exc:
+            raise ValidationError(f"{exc}.") from exc
 
 
 class PastDate(fields.Date):

@@ -17,7 +17,7 @@ from service.api.search_schemas import (
     SearchResultSchema,
 )
 from service.backends import backends
-from service.matching.matcher import Matcher, match_query, params_of
+from service.matching.matcher import Matcher, Wanted, match_query, params_of
 from service.search.cursor import InvalidCursor
 from service.search.queries import SearchParams
 
@@ -66,14 +66,18 @@ class PersonMatches(MethodView):
     @blp.arguments(MatchPersonSchema)
     @blp.arguments(MatchArgsSchema, location="query")
     @blp.response(200, MatchResultSchema)
-    @blp.alt_response(400, description="The partial person is not valid.")
+    @blp.alt_response(400, description="The body is not a partial person (wrong shape).")
     @blp.alt_response(503, description="Search is unavailable.")
     def post(self, person: dict[str, Any], args: dict[str, Any]) -> dict[str, Any]:
         """Duplicate check: the people most likely to be this partial person, scored and graded.
 
         Grades follow FHIR Patient $match (certain, probable, possible); the score and the
-        reasons come from the Fellegi-Sunter model described in the README.
+        reasons come from the Fellegi-Sunter model described in the README. Every candidate
+        sharing a name, date of birth, NI number or address is answered (`possible` may be weak;
+        `minScore` and `minGrade` ask for fewer). A dirty value (an impossible date, a malformed
+        NI number or postcode) is compared as given and reported in `warnings`.
         """
-        return Matcher(backends().search, backends().match_model).match(
-            match_query(person), args["limit"], args["explain"]
-        )
+        wanted = Wanted(args["limit"], args["minScore"], args["minGrade"])
+        matcher = Matcher(backends().search, backends().match_model)
+        answer = matcher.match(match_query(person), wanted, args["explain"])
+        return {**answer, "warnings": person["warnings"]}

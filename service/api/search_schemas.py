@@ -3,17 +3,33 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import (
+    EXCLUDE,
+    Schema,
+    ValidationError,
+    fields,
+    post_load,
+    validate,
+    validates_schema,
+)
 
 from service.api.fields import Name, Text
-from service.api.schemas import AddressSchema
+from service.domain.dirty_values import (
+    PARTIAL_DATE,
+    Reading,
+    date_of_birth_problem,
+    read_date_of_birth,
+    read_ni,
+    read_postcode,
+)
 from service.domain.normalise import compact_ni
 from service.domain.vocabulary import PERSON_TYPES
+from service.matching.matcher import GRADES
 
-_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _NI_LIKE = re.compile(r"^[A-Z0-9]{1,9}$")
 SEARCH_CRITERIA = (
     "firstName",
@@ -38,16 +54,11 @@ class PartialDate(fields.String):
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         text = super()._deserialize(value, attr, data, **kwargs).strip()
-        found = _PARTIAL_DATE.match(text)
-        if not found:
+        if not PARTIAL_DATE.match(text):
             raise ValidationError("must be YYYY, YYYY-MM or YYYY-MM-DD.")
-        year, month, day = (int(part) if part else 1 for part in found.groups())
-        try:
-            parsed = date(year, month, day)
-        except ValueError as exc:
-            raise ValidationError("is not a real date.") from exc
-        if parsed.year < 1900 or parsed > date.today():
-            raise ValidationError("must be between 1900 and today.")
+        problem = date_of_birth_problem(text, date.today())
+        if problem:
+            raise ValidationError(f"{problem}.")
         return text
 
 
@@ -143,10 +154,46 @@ class MatchArgsSchema(Schema):
 
     limit = fields.Integer(validate=validate.Range(min=1, max=50), load_default=10)
     explain = fields.Boolean(load_default=False)
+    minScore = fields.Float(
+        validate=validate.Range(min=0, max=1),
+        load_default=0.0,
+        metadata={"description": "Only candidates scoring at least this (0..1)."},
+    )
+    minGrade = fields.String(
+        validate=validate.OneOf(GRADES),
+        load_default="possible",
+        metadata={
+            "description": "Only candidates of this grade or better: certain, probable or "
+            "possible (the default: every candidate sharing something with the query)."
+        },
+    )
+
+
+# Longest values read as given: anything longer is not a dirty value but a wrong body.
+MAX_DATE_LENGTH = 40
+MAX_NI_LENGTH = 40
+MAX_POSTCODE_LENGTH = 20
+MATCH_CRITERIA = ("firstName", "surname", "lastName", "dateOfBirth", "nationalInsuranceNo")
+AS_GIVEN = "A value that breaks the rules is compared as given and reported in `warnings`."
+
+
+class MatchAddressSchema(Schema):
+    """An address of the partial person; its postcode need not be a valid one."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    fullAddress = Text(max_length=500, required=True)
+    postcode = Text(max_length=MAX_POSTCODE_LENGTH, metadata={"description": AS_GIVEN})
+    isCurrent = fields.Boolean(load_default=True)
 
 
 class MatchPersonSchema(Schema):
-    """A partial person to check for duplicates; a create body is accepted as it is."""
+    """A partial person to check for duplicates; a create body is accepted as it is.
+
+    Dirty values (an impossible or out-of-range date, a malformed NI number or postcode) are
+    compared as given and listed in the loaded `warnings`; only a body of the wrong shape fails.
+    """
 
     class Meta:
         unknown = EXCLUDE
@@ -154,24 +201,63 @@ class MatchPersonSchema(Schema):
     firstName = Name()
     surname = Name()
     lastName = Name(metadata={"description": "Alias of surname."})
-    dateOfBirth = PartialDate()
-    nationalInsuranceNo = NiSearchTerm()
-    addresses = fields.List(
-        fields.Nested(AddressSchema(unknown=EXCLUDE)), validate=validate.Length(max=20)
+    dateOfBirth = Text(
+        max_length=MAX_DATE_LENGTH,
+        metadata={
+            "example": "1984-03-05",
+            "description": "YYYY, YYYY-MM or YYYY-MM-DD (DD/MM/YYYY and YYYYMMDD are read too). "
+            + AS_GIVEN,
+        },
     )
+    nationalInsuranceNo = Text(
+        max_length=MAX_NI_LENGTH,
+        metadata={"description": "Any case and spacing. " + AS_GIVEN},
+    )
+    addresses = fields.List(fields.Nested(MatchAddressSchema), validate=validate.Length(max=20))
     address = Text(max_length=500, metadata={"description": "An address as free text."})
-    postcode = Text(max_length=10)
+    postcode = Text(max_length=MAX_POSTCODE_LENGTH, metadata={"description": AS_GIVEN})
     personTypes = fields.List(fields.String(validate=validate.OneOf(PERSON_TYPES)))
     includeDeceased = fields.Boolean(load_default=True)
 
-    @validates_schema
-    def _enough_to_match(self, data: dict[str, Any], **_: Any) -> None:
-        wanted = ("firstName", "surname", "lastName", "dateOfBirth", "nationalInsuranceNo")
-        if not any(data.get(name) for name in wanted):
+    @post_load
+    def _read_as_given(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        """Each value in the form it is compared in; what is wrong with it as a warning."""
+        warnings = []
+
+        def read(holder: dict[str, Any], key: str, path: str, reading: Reading) -> None:
+            if reading.value is None:
+                del holder[key]
+            else:
+                holder[key] = reading.value
+            if reading.warning:
+                warnings.append({"field": path, "message": reading.warning})
+
+        readers: dict[str, Callable[[str], Reading]] = {
+            "dateOfBirth": lambda text: read_date_of_birth(text, date.today()),
+            "nationalInsuranceNo": read_ni,
+            "postcode": read_postcode,
+        }
+        for key, reader in readers.items():
+            if data.get(key):
+                read(data, key, key, reader(data[key]))
+        for position, address in enumerate(data.get("addresses") or []):
+            if address.get("postcode"):
+                path = f"addresses.{position}.postcode"
+                read(address, "postcode", path, read_postcode(address["postcode"]))
+        if not any(data.get(name) for name in MATCH_CRITERIA):
             raise ValidationError(
-                "give at least one of firstName, surname, dateOfBirth or nationalInsuranceNo.",
+                "give at least one of firstName, surname, dateOfBirth or nationalInsuranceNo "
+                "(a date of birth that is no date does not count).",
                 "_schema",
             )
+        return {**data, "warnings": warnings}
+
+
+class MatchWarningSchema(Schema):
+    field = fields.String(metadata={"description": "The field, e.g. dateOfBirth."})
+    message = fields.String(
+        metadata={"example": "is not a real date; compared as given"},
+    )
 
 
 class ReasonSchema(Schema):
@@ -185,7 +271,13 @@ class ReasonSchema(Schema):
 class MatchSchema(Schema):
     person = fields.Nested(SearchHitSchema)
     score = fields.Float(metadata={"description": "Probability of being the same person, 0..1."})
-    grade = fields.String(validate=validate.OneOf(("certain", "probable", "possible")))
+    grade = fields.String(
+        validate=validate.OneOf(GRADES),
+        metadata={
+            "description": "certain and probable by the score's thresholds; possible for any "
+            "other candidate sharing a name, date of birth, NI number or address (may be weak)."
+        },
+    )
     reasons = fields.List(fields.Nested(ReasonSchema))
     matchedClauses = fields.List(fields.String())
     searchScore = fields.Float()
@@ -193,4 +285,8 @@ class MatchSchema(Schema):
 
 class MatchResultSchema(Schema):
     results = fields.List(fields.Nested(MatchSchema))
+    warnings = fields.List(
+        fields.Nested(MatchWarningSchema),
+        metadata={"description": "Values of the query that break a rule and how they were used."},
+    )
     explain = fields.Nested(ExplainSchema)

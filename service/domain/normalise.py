@@ -17,6 +17,9 @@ _WHITESPACE = re.compile(r"\s+")
 _NI_PATTERN = re.compile(
     r"^(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]\d{6}[A-D]?$"
 )
+# A UK postcode: outward code (area letters, district digit, optional letter or digit), then the
+# inward code (a digit and two letters).
+_POSTCODE_PATTERN = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? [0-9][A-Z]{2}$")
 
 
 class InvalidValue(ValueError):
@@ -62,6 +65,15 @@ def normalise_ni(value: str) -> str:
             " suffix A to D"
         )
     return compact
+
+
+def normalise_postcode(value: str) -> str:
+    """Return the stored form of a UK postcode (upper-case, one space), or raise InvalidValue."""
+    compact = re.sub(r"\s+", "", value).upper()
+    spaced = f"{compact[:-3]} {compact[-3:]}"
+    if len(compact) < 5 or not _POSTCODE_PATTERN.match(spaced):
+        raise InvalidValue("is not a valid UK postcode")
+    return spaced
 
 
 def is_a_minor(date_of_birth: date | None, today: date) -> bool | None:

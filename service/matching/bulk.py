@@ -1,8 +1,10 @@
 """`person-index-match`: match a CSV of people against the index and write the best candidates.
 
 Resumable: rows whose `inputId` is already in the output are skipped, so a stopped run continues
-where it stopped. A row that fails validation is reported (row and field names, never values) and
-written with status `invalid`; it never stops the run.
+where it stopped. A dirty value (an impossible date, a malformed NI number or postcode) is matched
+as given, as the API does, and named in the `warnings` column. Only a row of the wrong shape (no
+name, date or NI number; a value of absurd length) is reported (row and field names, never values)
+and written with status `invalid`; it never stops the run.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from tqdm import tqdm
 from service import clients
 from service.api.search_schemas import SEARCH_CRITERIA, MatchPersonSchema
 from service.config import Settings
-from service.matching.matcher import Matcher, match_query
+from service.matching.matcher import Matcher, Wanted, match_query
 from service.matching.model import load_model
 from service.search.cursor import CursorCodec
 from service.search.searcher import PersonSearch
@@ -38,16 +40,24 @@ OUTPUT_COLUMNS = (
     "score",
     "grade",
     "reasons",
+    "warnings",
     "error",
 )
 
 
 def done_ids(output: Path) -> set[str]:
-    """The inputIds an earlier run already wrote (a torn last line is ignored)."""
+    """The inputIds an earlier run already wrote (a torn last line is ignored).
+
+    Raises click.UsageError when the output has other columns (another version wrote it), as
+    appending to it would put values under the wrong headings.
+    """
     if not output.exists():
         return set()
     with output.open(newline="", encoding="utf-8") as handle:
-        return {row["inputId"] for row in csv.DictReader(handle) if row.get("status")}
+        reader = csv.DictReader(handle)
+        if reader.fieldnames is not None and tuple(reader.fieldnames) != OUTPUT_COLUMNS:
+            raise click.UsageError(f"{output} has other columns; write to a new output file.")
+        return {row["inputId"] for row in reader if row.get("status")}
 
 
 def input_rows(handle: TextIO) -> Iterator[tuple[str, dict[str, str]]]:
@@ -58,7 +68,8 @@ def input_rows(handle: TextIO) -> Iterator[tuple[str, dict[str, str]]]:
 
 
 def person_of(row: dict[str, str]) -> dict[str, Any]:
-    """Validate one CSV row as a partial person (empty cells are missing values)."""
+    """Read one CSV row as a partial person, as the API reads a body (empty cells are missing
+    values; dirty values are kept as given and listed in `warnings`)."""
     data = {k: v for k, v in row.items() if k in INPUT_COLUMNS and v and v.strip()}
     return MatchPersonSchema().load(data)
 
@@ -68,11 +79,18 @@ def format_reasons(reasons: list[dict[str, Any]]) -> str:
     return "; ".join(f"{r['field']}:{r['agreement']}({r['weight']:+.1f})" for r in reasons)
 
 
+def format_warnings(warnings: list[dict[str, str]]) -> str:
+    """Warnings as one cell: `field: message` joined by ' | ' (a message holds '; ')."""
+    return " | ".join(f"{w['field']}: {w['message']}" for w in warnings)
+
+
 def output_rows(row_id: str, person: dict[str, Any], matcher: Matcher, limit: int) -> list[dict]:
-    """The output lines of one valid input row (a `no-match` line when nothing qualifies)."""
-    results = matcher.match(match_query(person), limit)["results"]
+    """The output lines of one valid input row (a `no-match` line when nothing qualifies); each
+    carries the row's warnings."""
+    results = matcher.match(match_query(person), Wanted(limit))["results"]
+    warnings = format_warnings(person["warnings"])
     if not results:
-        return [{"inputId": row_id, "status": "no-match"}]
+        return [{"inputId": row_id, "status": "no-match", "warnings": warnings}]
     return [
         {
             "inputId": row_id,
@@ -83,6 +101,7 @@ def output_rows(row_id: str, person: dict[str, Any], matcher: Matcher, limit: in
             "score": f"{result['score']:.6f}",
             "grade": result["grade"],
             "reasons": format_reasons(result["reasons"]),
+            "warnings": warnings,
         }
         for rank, result in enumerate(results, start=1)
     ]
@@ -96,7 +115,7 @@ def _count_rows(path: Path) -> int:
 def run(source: Path, output: Path, matcher: Matcher, limit: int) -> dict[str, int]:
     """Match every row not yet in `output`; returns counts by outcome."""
     skip = done_ids(output)
-    counts = {"matched": 0, "no-match": 0, "invalid": 0, "skipped": 0}
+    counts = {"matched": 0, "no-match": 0, "invalid": 0, "skipped": 0, "with warnings": 0}
     new_file = not output.exists() or output.stat().st_size == 0
     with (
         source.open(newline="", encoding="utf-8") as inp,
@@ -118,6 +137,7 @@ def run(source: Path, output: Path, matcher: Matcher, limit: int) -> dict[str, i
             writer.writerows(lines)
             out.flush()
             counts[lines[0]["status"]] += 1
+            counts["with warnings"] += bool(lines[0].get("warnings"))
             skip.add(row_id)
     return counts
 
@@ -130,7 +150,8 @@ def main(source: Path, output: Path, limit: int) -> None:
     """Match the people in SOURCE (CSV) against the index; write candidates to OUTPUT (CSV).
 
     SOURCE columns: id (optional), firstName, surname (or lastName), dateOfBirth (YYYY,
-    YYYY-MM or YYYY-MM-DD), nationalInsuranceNo, address, postcode. Run it again with the same
+    YYYY-MM, YYYY-MM-DD, DD/MM/YYYY or YYYYMMDD), nationalInsuranceNo, address, postcode. A dirty
+    value is matched as given and named in the `warnings` column. Run it again with the same
     OUTPUT to resume.
     """
     if not 1 <= limit <= 50:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from typing import Any
 
-from service.matching.model import MatchModel
-from service.matching.scoring import score_candidate
+from service.matching.model import MatchModel, Reason
+from service.matching.scoring import Scored, score_candidate
 from service.search.queries import SearchParams
 from service.search.searcher import PersonSearch
 
@@ -49,6 +49,36 @@ def match_query(person: dict[str, Any]) -> dict[str, Any]:
     return query
 
 
+# Strongest first; the same grades as the model's thresholds give.
+GRADES = ("certain", "probable", "possible")
+
+
+def shares_something(reasons: list[Reason]) -> bool:
+    """True when a name, the date of birth, the NI number or an address agrees at any level."""
+    return any(reason.agreement != "different" for reason in reasons)
+
+
+def honest_grade(scored: Scored) -> str | None:
+    """The model's grade; below its `possible` threshold a candidate that shares something is
+    still `possible` (weak, but a member of staff must see it), one that shares nothing None."""
+    if scored.grade is not None:
+        return scored.grade
+    return "possible" if shares_something(scored.reasons) else None
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """How many candidates a caller wants, and how good they must be."""
+
+    limit: int
+    min_score: float = 0.0
+    min_grade: str = "possible"
+
+    def admits(self, score: float, grade: str) -> bool:
+        """True when a candidate of this score and grade is good enough."""
+        return score >= self.min_score and GRADES.index(grade) <= GRADES.index(self.min_grade)
+
+
 class Matcher:
     """Finds the records most likely to be the same person as a partial person."""
 
@@ -56,19 +86,23 @@ class Matcher:
         self._search = search
         self._weights = weights
 
-    def match(self, person: dict[str, Any], limit: int, explain: bool = False) -> dict[str, Any]:
-        """Up to `limit` graded candidates, best first (below `possible` they are left out)."""
-        size = max(limit * CANDIDATE_FACTOR, MIN_CANDIDATES)
+    def match(
+        self, person: dict[str, Any], wanted: Wanted, explain: bool = False
+    ) -> dict[str, Any]:
+        """The best `wanted.limit` candidates sharing something with the person, best first."""
+        size = max(wanted.limit * CANDIDATE_FACTOR, MIN_CANDIDATES)
         body, hits = self._search.candidates(params_of(person), size)
         results = []
         for hit in hits:
             scored = score_candidate(person, hit["_source"], self._weights)
-            if scored.grade is None:
+            # The score as answered, so that minScore=<an answered score> keeps that candidate.
+            score, grade = round(scored.score, 6), honest_grade(scored)
+            if grade is None or not wanted.admits(score, grade):
                 continue
             result: dict[str, Any] = {
                 "person": hit["_source"],
-                "score": round(scored.score, 6),
-                "grade": scored.grade,
+                "score": score,
+                "grade": grade,
                 "reasons": [asdict(reason) for reason in scored.reasons],
             }
             if explain:
@@ -76,7 +110,7 @@ class Matcher:
                 result["searchScore"] = hit["_score"]
             results.append(result)
         results.sort(key=lambda r: (-r["score"], r["person"]["id"]))
-        answer: dict[str, Any] = {"results": results[:limit]}
+        answer: dict[str, Any] = {"results": results[: wanted.limit]}
         if explain:
             answer["explain"] = {"query": body}
         return answer

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from service.domain.dirty_values import PARTIAL_DATE, is_real_date
 from service.domain.normalise import compact_ni
 from service.domain.search_document import compact_postcode, date_of_birth_masks, postcode_district
 
@@ -33,7 +34,7 @@ class SearchParams:
 
     first_name: str | None = None
     surname: str | None = None
-    date_of_birth: str | None = None  # YYYY, YYYY-MM or YYYY-MM-DD
+    date_of_birth: str | None = None  # YYYY, YYYY-MM or YYYY-MM-DD (a real date or not)
     national_insurance_no: str | None = None
     address: str | None = None
     postcode: str | None = None
@@ -87,21 +88,39 @@ DATE_BOOSTS = {"exact": 6.0, "swapped": 4.0, "typo": 8.0}
 
 
 def date_of_birth_clauses(value: str) -> list[dict[str, Any]]:
-    """Exact, day/month-swapped and one-digit-typo forms of a full date; partial dates by prefix."""
-    if len(value) == 4:
+    """Exact, day/month-swapped and one-digit-typo forms of a full date; partial dates by prefix.
+
+    The value may be dirty (a duplicate check compares 1985-02-30 or 2961-04-03 as given). The
+    date-typed `dateOfBirth` field is only ever asked for a real date (OpenSearch refuses the
+    request otherwise): a date that is not real is looked for by its keyword forms alone, and by
+    its day/month swap when that is a real date (13/04 written month first). Anything that is not
+    a YYYY, YYYY-MM or YYYY-MM-DD spelling gives no clause.
+    """
+    found = PARTIAL_DATE.match(value)
+    if not found:
+        return []
+    year, month, day = found.groups()
+    if month is None:
         return [_named("term", "dateOfBirthParts", {"value": f"y:{value}"}, "dateOfBirth:year")]
-    if len(value) == 7:
+    if day is None:
         return [
             _named("term", "dateOfBirthParts", {"value": f"ym:{value}"}, "dateOfBirth:yearMonth")
         ]
-    _, month, day = value.split("-")
-    exact = {"value": value, "boost": DATE_BOOSTS["exact"]}
-    clauses = [_named("term", "dateOfBirth", exact, "dateOfBirth:exact")]
+    clauses = []
+    if is_real_date(value):
+        exact = {"value": value, "boost": DATE_BOOSTS["exact"]}
+        clauses.append(_named("term", "dateOfBirth", exact, "dateOfBirth:exact"))
     if month != day and int(day) <= 12:
         # A record stores `swapped:` + its own date with day and month swapped, so a record whose
-        # date is this one swapped holds `swapped:` + this date.
-        swapped = {"value": f"swapped:{value}", "boost": DATE_BOOSTS["swapped"]}
-        clauses.append(_named("term", "dateOfBirthParts", swapped, "dateOfBirth:swapped"))
+        # date is this one swapped holds `swapped:` + this date; it stores none for a day above
+        # 12, so a query whose month is above 12 asks for its swap itself.
+        swap = f"{year}-{day}-{month}"
+        if is_real_date(value) or not is_real_date(swap):
+            target, term = "dateOfBirthParts", f"swapped:{value}"
+        else:
+            target, term = "dateOfBirth", swap
+        swapped = {"value": term, "boost": DATE_BOOSTS["swapped"]}
+        clauses.append(_named("term", target, swapped, "dateOfBirth:swapped"))
     return [
         *clauses,
         {

@@ -8,6 +8,7 @@ from service.domain.normalise import (
     fold_name,
     is_a_minor,
     normalise_ni,
+    normalise_postcode,
 )
 
 
@@ -69,3 +70,16 @@ def test_fold_name_strips_accents_case_and_punctuation() -> None:
 )
 def test_is_a_minor_turns_false_on_the_eighteenth_birthday(born, today, minor) -> None:
     assert is_a_minor(born, today) is minor
+
+
+@pytest.mark.parametrize(
+    ("raw", "stored"), [("e8 1ab", "E8 1AB"), ("SW1A1AA", "SW1A 1AA"), (" n4  2qt ", "N4 2QT")]
+)
+def test_uk_postcodes_are_stored_upper_case_with_one_space(raw: str, stored: str) -> None:
+    assert normalise_postcode(raw) == stored
+
+
+@pytest.mark.parametrize("raw", ["E8", "E8 1A", "1E8 1AB", "E8 1ABX", "75001", ""])
+def test_what_is_no_uk_postcode_is_refused(raw: str) -> None:
+    with pytest.raises(InvalidValue):
+        normalise_postcode(raw)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from service.domain.search_document import date_of_birth_parts
+from service.domain.dirty_values import is_real_date
+from service.domain.search_document import date_of_birth_masks, date_of_birth_parts
 from service.search.queries import (
     SearchParams,
     baseline_body,
@@ -130,3 +131,38 @@ def test_a_day_month_swapped_query_finds_the_stored_form_of_the_record() -> None
     swapped = next(c for c in clauses if "term" in c and "dateOfBirthParts" in c["term"])
     assert swapped["term"]["dateOfBirthParts"]["value"] in stored
     assert swapped["term"]["dateOfBirthParts"]["_name"] == "dateOfBirth:swapped"
+
+
+def test_a_date_that_is_not_real_never_goes_to_the_date_field() -> None:
+    """OpenSearch refuses a term on a date field with a date that does not exist."""
+    for value in ("1985-02-30", "1985-13-01", "0000-01-01", "1985-00-00", "2961-13-45"):
+        clauses = date_of_birth_clauses(value)
+        on_date_field = [
+            c["term"]["dateOfBirth"] for c in clauses if "dateOfBirth" in c.get("term", {})
+        ]
+        assert all(is_real_date(term["value"]) for term in on_date_field), value
+        assert all(term["_name"] != "dateOfBirth:exact" for term in on_date_field), value
+        typo = next(c for c in clauses if "terms" in c)
+        assert typo["terms"]["dateOfBirthParts"] == date_of_birth_masks(value)
+
+
+def test_a_mistyped_year_shares_a_masked_form_with_the_real_date() -> None:
+    masks = next(c for c in date_of_birth_clauses("2961-04-03") if "terms" in c)
+    assert set(masks["terms"]["dateOfBirthParts"]) & set(date_of_birth_parts("1961-04-03"))
+
+
+def test_a_month_above_12_asks_for_its_real_day_month_swap() -> None:
+    clauses = date_of_birth_clauses("1985-30-03")
+    swapped = [c for c in clauses if c.get("term", {}).get("dateOfBirth")]
+    assert swapped == [
+        {
+            "term": {
+                "dateOfBirth": {"value": "1985-03-30", "boost": 4.0, "_name": "dateOfBirth:swapped"}
+            }
+        }
+    ]
+
+
+def test_what_is_no_date_spelling_gives_no_date_clause() -> None:
+    assert date_of_birth_clauses("unknown") == []
+    assert date_of_birth_clauses("1985-2-3") == []
