@@ -140,6 +140,13 @@ class SearchHitSchema(Schema):
 class ExplainSchema(Schema):
     index = fields.String()
     query = fields.Dict(metadata={"description": "The exact OpenSearch request body that ran."})
+    queries = fields.Dict(
+        metadata={
+            "description": "Duplicate check: the candidate queries that ran together (one "
+            "multi-search), by name: `any`, and those held to the dateOfBirth, address or "
+            "nationalInsuranceNo given."
+        }
+    )
 
 
 class SearchResultSchema(Schema):

@@ -10,8 +10,9 @@ from service.matching.scoring import Scored, score_candidate
 from service.search.queries import SearchParams
 from service.search.searcher import PersonSearch
 
-# Candidates fetched per answer wanted: the model re-ranks, so fetch more than it keeps.
-CANDIDATE_FACTOR = 5
+# Candidates of the query over everything per answer wanted: the model re-ranks, so fetch more
+# than it keeps (the queries held to a date of birth, an address or an NI number add their own).
+CANDIDATE_FACTOR = 3
 MIN_CANDIDATES = 30
 
 
@@ -91,7 +92,7 @@ class Matcher:
     ) -> dict[str, Any]:
         """The best `wanted.limit` candidates sharing something with the person, best first."""
         size = max(wanted.limit * CANDIDATE_FACTOR, MIN_CANDIDATES)
-        body, hits = self._search.candidates(params_of(person), size)
+        bodies, hits = self._search.candidates(params_of(person), size)
         results = []
         for hit in hits:
             scored = score_candidate(person, hit["_source"], self._weights)
@@ -112,5 +113,5 @@ class Matcher:
         results.sort(key=lambda r: (-r["score"], r["person"]["id"]))
         answer: dict[str, Any] = {"results": results[: wanted.limit]}
         if explain:
-            answer["explain"] = {"query": body}
+            answer["explain"] = {"queries": bodies}
         return answer

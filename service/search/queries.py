@@ -274,22 +274,72 @@ def search_body(
     return body
 
 
-def candidate_body(params: SearchParams, size: int) -> dict[str, Any]:
-    """Candidates for a duplicate check: anything sharing a name, a date of birth or an id."""
-    clauses = [
+# Places a duplicate check gives to candidates held to each identifying criterion (see
+# `candidate_bodies`); the query over everything gets the rest.
+BLOCK_SIZES = {"dateOfBirth": 20, "address": 20, "nationalInsuranceNo": 5}
+
+
+def _names(params: SearchParams) -> list[dict[str, Any]]:
+    return [
         clause
         for label, value in (("firstName", params.first_name), ("surname", params.surname))
         if value
         for clause in name_query(label, value)["bool"]["should"]
     ]
-    clauses += [clause for group in _identifier_clauses(params) for clause in group]
-    return {
-        "size": size,
-        "query": {
-            "bool": {"should": clauses, "minimum_should_match": 1, "filter": filters(params)}
-        },
-        "sort": SORT,
-    }
+
+
+def _place_clauses(params: SearchParams) -> list[dict[str, Any]]:
+    """The address and the postcode, without the district (too many people share one)."""
+    clauses = []
+    if params.postcode:
+        clauses.append(postcode_clauses(params.postcode)[0])
+    if params.address:
+        loose = {"query": params.address, "minimum_should_match": "2<50%", "boost": 1.5}
+        clauses.append(_named("match", "addresses", loose, "address:words"))
+    return clauses
+
+
+def _candidates(
+    params: SearchParams,
+    size: int,
+    should: list[dict[str, Any]],
+    required: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    query: dict[str, Any] = {"filter": filters(params), "should": should}
+    if required:
+        query["must"] = [_either(required)]
+    else:
+        query["minimum_should_match"] = 1
+    return {"size": size, "query": {"bool": query}, "sort": SORT}
+
+
+def candidate_bodies(params: SearchParams, size: int) -> dict[str, dict[str, Any]]:
+    """The candidate queries of a duplicate check, sent together in one multi-search.
+
+    `any`: anything sharing a name form, a date form, an NI number, a postcode or address words,
+    best first. Then one query held to each identifying criterion given (a full date of birth,
+    one digit off or swapped included; the address or postcode; the NI number), ranked inside by
+    the rest: a record that shares a date of birth or an address has places of its own, however
+    many namesakes outscore it on names in `any`.
+    """
+    names = _names(params)
+    identifiers = [clause for group in _identifier_clauses(params) for clause in group]
+    bodies = {"any": _candidates(params, size, names + identifiers)}
+    dob = params.date_of_birth
+    dob_clauses = date_of_birth_clauses(dob) if dob and len(dob) == 10 else []
+    place = _place_clauses(params)
+    ni = ni_clauses(params.national_insurance_no) if params.national_insurance_no else []
+    if dob_clauses:
+        bodies["dateOfBirth"] = _candidates(
+            params, BLOCK_SIZES["dateOfBirth"], names + place, dob_clauses
+        )
+    if place:
+        bodies["address"] = _candidates(params, BLOCK_SIZES["address"], names + dob_clauses, place)
+    if ni:
+        bodies["nationalInsuranceNo"] = _candidates(
+            params, BLOCK_SIZES["nationalInsuranceNo"], names + dob_clauses, ni
+        )
+    return bodies
 
 
 def baseline_body(first_name: str | None, surname: str | None, size: int) -> dict[str, Any]:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from opensearchpy import OpenSearch
+from opensearchpy.exceptions import TransportError
 
 from service.search.cursor import Cursor, CursorCodec
-from service.search.queries import SearchParams, baseline_body, candidate_body, search_body
+from service.search.queries import SearchParams, baseline_body, candidate_bodies, search_body
 
 
 def _hit(hit: dict[str, Any], explain: bool) -> dict[str, Any]:
@@ -54,11 +55,28 @@ class PersonSearch:
             result["explain"] = {"index": self._alias, "query": body}
         return result
 
-    def candidates(self, params: SearchParams, size: int) -> tuple[dict[str, Any], list[dict]]:
-        """The candidate query of a duplicate check and its hits (with matched clause names)."""
-        body = candidate_body(params, size)
-        response = self._client.search(index=self._alias, body=body)
-        return body, response["hits"]["hits"]
+    def candidates(
+        self, params: SearchParams, size: int
+    ) -> tuple[dict[str, dict[str, Any]], list[dict[str, Any]]]:
+        """The candidate queries of a duplicate check (one multi-search) and their hits, each
+        person once, in the order the queries found them."""
+        bodies = candidate_bodies(params, size)
+        lines: list[dict[str, Any]] = []
+        for body in bodies.values():
+            lines += [{"index": self._alias}, body]
+        responses = self._client.msearch(body=lines)["responses"]
+        hits: dict[str, dict[str, Any]] = {}
+        for response in responses:
+            if "error" in response:
+                raise TransportError(response.get("status", 500), "msearch", response["error"])
+            for hit in response["hits"]["hits"]:
+                found = hits.setdefault(hit["_id"], hit)
+                if found is not hit:  # the same person from another query: keep every clause
+                    clauses = set(found.get("matched_queries") or [])
+                    found["matched_queries"] = sorted(
+                        clauses | set(hit.get("matched_queries") or [])
+                    )
+        return bodies, list(hits.values())
 
     def baseline(self, first_name: str | None, surname: str | None, size: int) -> list[dict]:
         """Hits of the benchmark's baseline query, best first."""

@@ -56,5 +56,8 @@ def test_match_explain_returns_the_candidate_query_and_clauses(
         result["matchedClauses"]
     )
     assert result["searchScore"] > 0
-    assert body["explain"]["query"]["query"]["bool"]["minimum_should_match"] == 1
+    queries = body["explain"]["queries"]
+    assert set(queries) == {"any", "nationalInsuranceNo"}
+    assert queries["any"]["query"]["bool"]["minimum_should_match"] == 1
+    assert "must" in queries["nationalInsuranceNo"]["query"]["bool"]
     assert {r["field"] for r in result["reasons"]} == {"swappedNames", "nationalInsuranceNo"}

@@ -9,7 +9,7 @@ from service.domain.search_document import date_of_birth_masks, date_of_birth_pa
 from service.search.queries import (
     SearchParams,
     baseline_body,
-    candidate_body,
+    candidate_bodies,
     date_of_birth_clauses,
     search_body,
     search_query,
@@ -110,8 +110,9 @@ def test_page_bodies_sort_by_score_then_id_and_open_no_point_in_time() -> None:
 
 
 def test_candidates_need_any_one_clause_and_baseline_is_one_fuzzy_multi_match() -> None:
-    body = candidate_body(SearchParams(first_name="Ann", national_insurance_no="AB123456C"), 30)
-    assert body["query"]["bool"]["minimum_should_match"] == 1
+    bodies = candidate_bodies(SearchParams(first_name="Ann", national_insurance_no="AB123456C"), 30)
+    body = bodies["any"]
+    assert body["query"]["bool"]["minimum_should_match"] == 1 and body["size"] == 30
     assert {"firstName:exact", "nationalInsuranceNo:exact"} <= _names(body)
     baseline = baseline_body("Ann", "Lee", 10)["query"]["bool"]["must"]
     assert baseline == [
@@ -166,3 +167,27 @@ def test_a_month_above_12_asks_for_its_real_day_month_swap() -> None:
 def test_what_is_no_date_spelling_gives_no_date_clause() -> None:
     assert date_of_birth_clauses("unknown") == []
     assert date_of_birth_clauses("1985-2-3") == []
+
+
+def test_each_identifying_criterion_given_has_candidate_places_of_its_own() -> None:
+    """A record sharing the date of birth or the address is found by a query held to it, ranked
+    there by the names, however many namesakes outscore it in the query over everything."""
+    params = SearchParams(
+        first_name="Ann",
+        surname="Lee",
+        date_of_birth="1980-04-03",
+        address="14 Mare Street",
+        postcode="E8 1AB",
+        national_insurance_no="AB123456C",
+    )
+    bodies = candidate_bodies(params, 30)
+    assert set(bodies) == {"any", "dateOfBirth", "address", "nationalInsuranceNo"}
+    held = bodies["dateOfBirth"]["query"]["bool"]
+    assert {"dateOfBirth:exact", "dateOfBirth:typo"} <= _names({"query": held["must"][0]})
+    assert "firstName:exact" in _names({"query": {"bool": {"should": held["should"]}}})
+    assert "minimum_should_match" not in held  # the names rank; they are not required
+    place = _names({"query": bodies["address"]["query"]["bool"]["must"][0]})
+    assert place == {"postcode:exact", "address:words"}  # no district: too many share one
+    assert bodies["nationalInsuranceNo"]["size"] == 5
+    # A partial date or no identifier: only the query over everything.
+    assert set(candidate_bodies(SearchParams(surname="Lee", date_of_birth="1980"), 30)) == {"any"}
