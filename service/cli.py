@@ -112,6 +112,13 @@ def _record_numbers(source: Path, fmt: str) -> list[int]:
 )
 @click.option("--limit", type=click.IntRange(min=1), help="Stop after this many rows (resumable).")
 @click.option("--restart", is_flag=True, help="Ignore the progress file; go through every row.")
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 16),
+    default=4,
+    show_default=True,
+    help="Chunks of 100 rows stored at once.",
+)
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
 def import_command(
     source: Path,
@@ -122,6 +129,7 @@ def import_command(
     changed_by: str,
     limit: int | None,
     restart: bool,
+    workers: int,
     no_progress: bool,
 ) -> None:
     """Import the people in SOURCE (CSV or NDJSON), validated as the API validates a create.
@@ -154,7 +162,8 @@ def import_command(
         unit="row",
         disable=no_progress,
     ) as bar:
-        counts = importer.run(_records(source, fmt, progress.last_row), progress, limit, bar.update)
+        records = _records(source, fmt, progress.last_row)
+        counts = importer.run(records, progress, limit, bar.update, workers)
     click.echo(", ".join(f"{name}: {counts[name]}" for name in _COUNTS))
     click.echo(f"report: {report}")
 

@@ -26,8 +26,9 @@ it dominates the import (see BENCHMARKS.md).
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import islice
@@ -39,6 +40,18 @@ from service.store.crossrefs import Reference
 from service.store.persons import PersonStore
 
 CHUNK = 100  # BatchGetItem's limit: one existence check per chunk
+
+
+def _chunks(records: Iterator[Record], limit: int | None) -> Iterator[list[Record]]:
+    """Consecutive chunks of up to CHUNK records, `limit` records in all (None: every one)."""
+    remaining = limit
+    while remaining is None or remaining > 0:
+        chunk = list(islice(records, CHUNK if remaining is None else min(CHUNK, remaining)))
+        if not chunk:
+            return
+        yield chunk
+        if remaining is not None:
+            remaining -= len(chunk)
 
 
 @dataclass(frozen=True)
@@ -77,27 +90,43 @@ class Importer:
         progress: Progress,
         limit: int | None = None,
         advance: Callable[[int], object] = lambda _: None,
+        workers: int = 1,
     ) -> Counter[str]:
-        """Import records chunk by chunk, saving progress after each; at most `limit` records."""
-        remaining = limit
-        while remaining is None or remaining > 0:
-            size = CHUNK if remaining is None else min(CHUNK, remaining)
-            chunk = list(islice(records, size))
-            if not chunk:
-                break
-            outcome = self.import_chunk(chunk)
+        """Import records chunk by chunk, at most `limit` of them; progress is saved in row order.
+
+        Rows are validated in this thread while up to `workers` chunks are stored at once, so the
+        DynamoDB server always has a request waiting. Progress moves past a chunk only once it and
+        every chunk before it are stored; a stop loses at most the chunks in flight, which the
+        next run handles again (their stored rows are found and skipped). Two rows of chunks in
+        flight together that share a cross reference: whichever claims first keeps it.
+        """
+        in_flight: deque[tuple[Future[ChunkOutcome], int]] = deque()
+
+        def finish_oldest() -> None:
+            future, size = in_flight.popleft()
+            outcome = future.result()
             progress.counts.update(outcome.counts)
             progress.record(outcome.errors)
             progress.save(outcome.last_row)
-            advance(len(chunk))
-            if remaining is not None:
-                remaining -= len(chunk)
+            advance(size)
+
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="import") as pool:
+            try:
+                for chunk in _chunks(records, limit):
+                    outcome = ChunkOutcome(last_row=chunk[-1][0])
+                    rows = self._valid_rows(chunk, outcome)
+                    in_flight.append((pool.submit(self._store_rows, rows, outcome), len(chunk)))
+                    while len(in_flight) > workers or (in_flight and in_flight[0][0].done()):
+                        finish_oldest()
+                while in_flight:
+                    finish_oldest()
+            finally:
+                for future, _ in in_flight:
+                    future.cancel()
         return progress.counts
 
-    def import_chunk(self, records: list[Record]) -> ChunkOutcome:
-        """Validate, check, claim, number and store one chunk of records."""
-        outcome = ChunkOutcome(last_row=records[-1][0])
-        rows = self._valid_rows(records, outcome)
+    def _store_rows(self, rows: list[Row], outcome: ChunkOutcome) -> ChunkOutcome:
+        """Check, claim, number and store a chunk's valid rows; adds to `outcome`."""
         stored = self._store.stored_ids([row.person_id for row in rows])
         new_rows = []
         for row in rows:

@@ -42,7 +42,7 @@ def _run(settings: Settings, *args: str) -> Result:
     result = CliRunner().invoke(
         main, ["import", *args, "--no-progress"], env=settings_env(settings)
     )
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 0, (result.output, result.exc_info)
     return result
 
 
@@ -186,5 +186,5 @@ def test_a_stopped_import_resumes_and_stores_every_good_row_once(
     assert len({p["personRef"] for p in stored}) == 245
 
     assert index_all() == 245
-    hits = client.get(f"{URL}?surname=Surname149").get_json()["results"]
-    assert hits and hits[0]["surname"] == "Surname149"
+    hits = client.get(f"{URL}?firstName=Namet149&surname=Surname149").get_json()["results"]
+    assert hits and (hits[0]["firstName"], hits[0]["surname"]) == ("Namet149", "Surname149")
