@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -14,9 +16,13 @@ from service import clients
 from service.auth import mint_token
 from service.bootstrap import ensure_index, ensure_tables
 from service.config import Settings
+from service.importing.importer import Importer, ImportOptions
+from service.importing.progress import Progress, file_fingerprint
+from service.importing.rows import READERS, Record, file_format, record_numbers
 from service.matching import training
 from service.matching.model import hand_set_model, load_model
 from service.search.register import count_live, live_documents
+from service.store.persons import PersonStore
 
 
 @click.group()
@@ -122,3 +128,105 @@ def train_model(
             f"different {learned.weight(field, 'different'):+.1f}"
         )
     click.echo(f"model of {len(documents)} persons written to {out}")
+
+
+def _records(source: Path, fmt: str, after: int) -> Iterator[Record]:
+    with source.open(newline="", encoding="utf-8-sig") as handle:
+        yield from READERS[fmt](handle, after)
+
+
+def _record_numbers(source: Path, fmt: str) -> list[int]:
+    with source.open(newline="", encoding="utf-8-sig") as handle:
+        return list(record_numbers(handle, fmt))
+
+
+@main.command("import")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(sorted(READERS)),
+    help="csv or ndjson; by default from the file name (.csv, .ndjson, .jsonl).",
+)
+@click.option(
+    "--report",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="CSV of the rows not imported (row, id, field, message). Default: SOURCE.report.csv; "
+    "the progress file sits next to it.",
+)
+@click.option(
+    "--key-column",
+    help="Column (member) holding the source system's own key of each row; rows without an id "
+    "get an id derived from it, the same in every file.",
+)
+@click.option(
+    "--reason",
+    default="Bulk import",
+    show_default=True,
+    help="The reason stored for rows that carry none.",
+)
+@click.option(
+    "--changed-by",
+    default="person-index import",
+    show_default=True,
+    help="Recorded as lastModifiedBy and in the history.",
+)
+@click.option("--limit", type=click.IntRange(min=1), help="Stop after this many rows (resumable).")
+@click.option("--restart", is_flag=True, help="Ignore the progress file; go through every row.")
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 16),
+    default=4,
+    show_default=True,
+    help="Chunks of 100 rows stored at once.",
+)
+@click.option("--no-progress", is_flag=True, help="No progress bar.")
+def import_command(
+    source: Path,
+    fmt: str | None,
+    report: Path | None,
+    key_column: str | None,
+    reason: str,
+    changed_by: str,
+    limit: int | None,
+    restart: bool,
+    workers: int,
+    no_progress: bool,
+) -> None:
+    """Import the people in SOURCE (CSV or NDJSON), validated as the API validates a create.
+
+    Bad rows go to the report, never stop the run. Run it again to resume a stopped import:
+    stored rows are never written twice.
+    """
+    try:
+        fmt = fmt or file_format(source.name)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="SOURCE") from exc
+    report = report or source.with_name(source.name + ".report.csv")
+    # The CLI serves no requests, so the API's token settings do not apply to it.
+    settings = _batch_settings()
+    store = PersonStore(
+        clients.dynamodb_client(settings, "batch"),
+        settings.persons_table,
+        settings.counters_table,
+        settings.cross_references_table,
+    )
+    options = ImportOptions(source.name, changed_by, key_column, reason)
+    progress = Progress.open(report, file_fingerprint(source), restart)
+    if progress.last_row:
+        click.echo(f"resuming after row {progress.last_row}")
+    importer = Importer(store, options, lambda: datetime.now(UTC))
+    numbers = _record_numbers(source, fmt)
+    with tqdm(
+        total=len(numbers),
+        initial=sum(1 for number in numbers if number <= progress.last_row),
+        unit="row",
+        disable=no_progress,
+    ) as bar:
+        records = _records(source, fmt, progress.last_row)
+        counts = importer.run(records, progress, limit, bar.update, workers)
+    click.echo(", ".join(f"{name}: {counts[name]}" for name in _COUNTS))
+    click.echo(f"report: {report}")
+
+
+_COUNTS = ("created", "alreadyStored", "invalid", "refused")

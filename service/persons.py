@@ -38,6 +38,23 @@ def timestamp(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+def new_person(
+    data: dict[str, Any], person_id: str, person_ref: int, now: str, caller: str
+) -> dict[str, Any]:
+    """A validated create body as a new person record (the store adds its version)."""
+    person = {key: value for key, value in data.items() if value is not None}
+    person.update(
+        {
+            "id": person_id,
+            "personRef": person_ref,
+            "createdAt": now,
+            "lastModified": now,
+            "lastModifiedBy": caller,
+        }
+    )
+    return person
+
+
 def present(person: dict[str, Any], today: date) -> dict[str, Any]:
     """The person as the API shows it: every field present (null or []), computed ones added."""
     shown = {field: [] if field in LIST_FIELDS else None for field in OPTIONAL_FIELDS}
@@ -72,16 +89,12 @@ class PersonService:
         self, data: dict[str, Any], caller: str, person_id: str | None = None
     ) -> dict[str, Any]:
         """Store a new person; the id is generated unless the caller chose one."""
-        now = timestamp(self._clock())
-        person = {key: value for key, value in data.items() if value is not None}
-        person.update(
-            {
-                "id": person_id or str(uuid.uuid4()),
-                "personRef": self._store.next_person_ref(),
-                "createdAt": now,
-                "lastModified": now,
-                "lastModifiedBy": caller,
-            }
+        person = new_person(
+            data,
+            person_id or str(uuid.uuid4()),
+            self._store.next_person_ref(),
+            timestamp(self._clock()),
+            caller,
         )
         return self._store.create(person)
 

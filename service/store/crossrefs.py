@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from botocore.exceptions import ClientError
+
 from service.store.items import to_item
 
 Reference = tuple[str, str]
@@ -49,6 +51,30 @@ class CrossReferenceTable:
                 "ExpressionAttributeValues": {":person": {"S": person_id}},
             }
         }
+
+    def claim_alone(self, person_id: str, ref: Reference) -> bool:
+        """Claim one reference outside a transaction; False if another person holds it."""
+        try:
+            self._client.put_item(**self.claim(person_id, ref)["Put"])
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def release_own(self, person_id: str, ref: Reference) -> None:
+        """Delete a reference's item only while it still names `person_id`."""
+        try:
+            self._client.delete_item(
+                TableName=self._table,
+                Key={"key": {"S": reference_key(*ref)}},
+                ConditionExpression="#person = :person",
+                ExpressionAttributeNames={"#person": "personId"},
+                ExpressionAttributeValues={":person": {"S": person_id}},
+            )
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+                raise
 
     def release(self, ref: Reference) -> dict[str, Any]:
         """A Delete of a reference the person no longer holds."""

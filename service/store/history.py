@@ -7,17 +7,14 @@ keep only version, time, who, event and the names of the changed fields.
 from __future__ import annotations
 
 import json
-import time
 from typing import Any
 
 from botocore.exceptions import ClientError
 
+from service.store.batches import batch_get, batch_write
 from service.store.items import from_item, to_item
 
 MARKER_VERSION = 0
-_WRITE_BATCH = 25  # BatchWriteItem's limit
-_READ_BATCH = 100  # BatchGetItem's limit
-_ATTEMPTS = 6
 # What an entry keeps once its person is erased: no values, no free-text reason.
 REDACTED_KEEPS = ("personId", "versionNumber", "event", "changedAt", "changedBy", "changedFields")
 
@@ -53,41 +50,21 @@ class HistoryStore:
             else:
                 stored = {**entry, "changes": json.dumps(entry.get("changes", []), sort_keys=True)}
             items[(entry["personId"], entry["versionNumber"])] = stored  # one write per key
-        for start in range(0, len(items), _WRITE_BATCH):
-            chunk = list(items.values())[start : start + _WRITE_BATCH]
-            self._batch_write([{"PutRequest": {"Item": to_item(item)}} for item in chunk])
+        batch_write(
+            self._client,
+            self._table,
+            [{"PutRequest": {"Item": to_item(item)}} for item in items.values()],
+        )
 
     def _erased_versions(self, person_ids: set[str]) -> dict[str, int]:
         """Each listed person's erased version, for those with an erasure marker."""
+        keys = [self._key(pid, MARKER_VERSION) for pid in sorted(person_ids)]
         found: dict[str, int] = {}
-        ids = sorted(person_ids)
-        for start in range(0, len(ids), _READ_BATCH):
-            keys = [self._key(pid, MARKER_VERSION) for pid in ids[start : start + _READ_BATCH]]
-            request = {self._table: {"Keys": keys, "ConsistentRead": True}}
-            for attempt in range(_ATTEMPTS):
-                response = self._client.batch_get_item(RequestItems=request)
-                for item in response.get("Responses", {}).get(self._table, []):
-                    marker = from_item(item)
-                    if "erasedVersion" in marker:
-                        found[marker["personId"]] = int(marker["erasedVersion"])
-                request = response.get("UnprocessedKeys") or {}
-                if not request:
-                    break
-                time.sleep(0.05 * 2**attempt)
-            else:
-                raise RuntimeError("DynamoDB kept history markers unprocessed; batch retried")
+        for item in batch_get(self._client, self._table, keys):
+            marker = from_item(item)
+            if "erasedVersion" in marker:
+                found[marker["personId"]] = int(marker["erasedVersion"])
         return found
-
-    def _batch_write(self, requests: list[dict[str, Any]]) -> None:
-        pending = {self._table: requests}
-        for attempt in range(_ATTEMPTS):
-            pending = (
-                self._client.batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
-            )
-            if not pending:
-                return
-            time.sleep(0.05 * 2**attempt)
-        raise RuntimeError("DynamoDB kept history writes unprocessed; batch retried")
 
     def erase(self, person_id: str, erased_version: int) -> int:
         """Mark the person erased up to `erased_version` and redact those entries; returns count."""

@@ -13,6 +13,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from service.domain.tombstone import TOMBSTONE_FLAG, is_tombstone
+from service.store.batches import batch_get, batch_write
 from service.store.crossrefs import CrossReferenceTable, Reference, references_of
 from service.store.errors import (
     PersonAlreadyExists,
@@ -21,6 +22,25 @@ from service.store.errors import (
     VersionConflict,
 )
 from service.store.items import from_item, to_item
+
+FIRST_VERSION = 1
+
+
+def first_version(person: dict[str, Any]) -> dict[str, Any]:
+    """A new person as stored by its first write."""
+    return {**person, "versionNumber": FIRST_VERSION}
+
+
+def ref_block(counter_after: int, count: int) -> range:
+    """The personRefs handed out by adding `count` to the counter, which then read `counter_after`.
+
+    The counter holds the last personRef handed out, so the block is the `count` values up to
+    and including `counter_after`.
+    """
+    if count < 1 or counter_after < count:
+        raise ValueError(f"a counter at {counter_after} cannot have handed out {count} refs")
+    return range(counter_after - count + 1, counter_after + 1)
+
 
 # Cancellation reasons that mean "someone else got there first" rather than a broken request.
 _REFUSED = {"ConditionalCheckFailed", "TransactionConflict"}
@@ -54,15 +74,19 @@ class PersonStore:
 
     def next_person_ref(self) -> int:
         """Hand out the next personRef; an atomic counter, so concurrent creates never share one."""
+        return self.allocate_person_refs(1).start
+
+    def allocate_person_refs(self, count: int) -> range:
+        """Hand out `count` consecutive personRefs with one atomic update of the counter."""
         response = self._client.update_item(
             TableName=self._counters_table,
             Key={"name": {"S": "personRef"}},
-            UpdateExpression="ADD #value :one",
+            UpdateExpression="ADD #value :count",
             ExpressionAttributeNames={"#value": "value"},
-            ExpressionAttributeValues={":one": {"N": "1"}},
+            ExpressionAttributeValues={":count": {"N": str(count)}},
             ReturnValues="UPDATED_NEW",
         )
-        return int(response["Attributes"]["value"]["N"])
+        return ref_block(int(response["Attributes"]["value"]["N"]), count)
 
     def _read(self, person_id: str) -> dict[str, Any] | None:
         response = self._client.get_item(
@@ -84,7 +108,7 @@ class PersonStore:
         if existing is not None and not is_tombstone(existing):
             raise PersonAlreadyExists(f"Person {person['id']} already exists")
         if existing is None:
-            stored = {**person, "versionNumber": 1}
+            stored = first_version(person)
             condition: dict[str, Any] = {
                 "ConditionExpression": "attribute_not_exists(#id)",
                 "ExpressionAttributeNames": {"#id": "id"},
@@ -107,6 +131,27 @@ class PersonStore:
             return PersonAlreadyExists(f"Person {person['id']} already exists")
 
         self._write(stored, condition, set(), references_of(stored), exists)
+        return stored
+
+    def stored_ids(self, person_ids: list[str]) -> dict[str, bool]:
+        """For each id that has an item: True if it is a tombstone (strongly consistent reads)."""
+        keys = [{"id": {"S": person_id}} for person_id in person_ids]
+        items = batch_get(self._client, self._table, keys, attributes=("id", TOMBSTONE_FLAG))
+        return {item["id"]["S"]: is_tombstone(from_item(item)) for item in items}
+
+    def insert_new(self, persons: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Store people whose ids are known to be unused, 25 to a BatchWriteItem call.
+
+        BatchWriteItem takes no condition: callers check first (`stored_ids`) and hold the ids
+        for themselves (derived ids no one else writes). Cross references must already be
+        claimed for these ids. Returns the stored items as plain values.
+        """
+        stored = [first_version(person) for person in persons]
+        batch_write(
+            self._client,
+            self._table,
+            [{"PutRequest": {"Item": to_item(person)}} for person in stored],
+        )
         return stored
 
     def replace(self, person: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]:
