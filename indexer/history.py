@@ -108,7 +108,17 @@ class HistorySink:
                 self._erasure.erase(entry["personId"], entry["versionNumber"])
 
 
+def is_rewrite(record: dict[str, Any]) -> bool:
+    """A MODIFY whose images are equal: the same version written again (a retried put, or
+    moto's second record of an update_item that created the item). It changes nothing, so it
+    must not overwrite the version's entry ("created" with "updated")."""
+    change = record.get("dynamodb", {})
+    return record.get("eventName") == "MODIFY" and change.get("OldImage") == change.get("NewImage")
+
+
 def _entry_or_none(record: dict[str, Any]) -> dict[str, Any] | None:
+    if is_rewrite(record):
+        return None
     try:
         built = history_entry(record)
     except (KeyError, TypeError, ValueError) as exc:  # a poison record: dead-lettered

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from indexer.history import field_changes, history_entry
+from indexer.history import HistorySink, field_changes, history_entry, is_rewrite
 from service.store.history import redacted
 from service.store.items import to_item
 
@@ -115,3 +115,22 @@ def test_redaction_keeps_version_time_who_and_field_names_only() -> None:
         "changedFields": ["firstName", "personTypes", "surname"],
         "erased": True,
     }
+
+
+class _Recorder:
+    """A history store that keeps what it was asked to record (the sink's only collaborator)."""
+
+    def __init__(self) -> None:
+        self.entries: list[dict[str, Any]] = []
+
+    def record_all(self, entries: list[dict[str, Any]]) -> None:
+        self.entries += entries
+
+
+def test_the_same_version_written_again_leaves_its_creation_entry_alone() -> None:
+    insert, rewrite = _record("INSERT", None, BASE), _record("MODIFY", BASE, BASE)
+    assert is_rewrite(rewrite) and not is_rewrite(insert)
+    assert not is_rewrite(_record("MODIFY", BASE, {**BASE, "versionNumber": 2}))
+    recorder = _Recorder()
+    HistorySink(recorder, erasure=None)([insert, rewrite])  # type: ignore[arg-type]
+    assert [entry["event"] for entry in recorder.entries] == ["created"]
