@@ -16,6 +16,8 @@ from typing import Any
 from service.matching.scoring import score_candidate
 from service.search.queries import SearchParams
 
+MATCH_SCORE_DIGITS = 6
+
 
 def model_query(params: SearchParams) -> dict[str, str]:
     """What the model compares of a search (empty when only free text or filters were given)."""
@@ -39,8 +41,15 @@ class Ranked:
 
 
 def rerank(hits: list[dict[str, Any]], query: dict[str, str]) -> list[Ranked]:
-    """The hits ordered by model score, then OpenSearch score, then id (a total order)."""
-    ranked = [Ranked(hit, score_candidate(query, hit["_source"]).score) for hit in hits]
+    """The hits ordered by model score, then OpenSearch score, then id (a total order).
+
+    The model score is rounded as the duplicate check rounds it, so that the order a caller sees
+    follows from the values it is shown.
+    """
+    ranked = [
+        Ranked(hit, round(score_candidate(query, hit["_source"]).score, MATCH_SCORE_DIGITS))
+        for hit in hits
+    ]
     return sorted(ranked, key=lambda r: (-r.match_score, -r.hit["_score"], r.hit["_source"]["id"]))
 
 

@@ -20,7 +20,7 @@ def _after(cursor: Cursor, hit: dict[str, Any]) -> Cursor:
 def _hit(hit: dict[str, Any], explain: bool, match_score: float | None = None) -> dict[str, Any]:
     result = {**hit["_source"], "score": hit["_score"]}
     if match_score is not None:
-        result["matchScore"] = round(match_score, 6)
+        result["matchScore"] = match_score
     if explain:
         result["matchedClauses"] = sorted(hit.get("matched_queries") or [])
     return result
@@ -77,10 +77,14 @@ class PersonSearch:
         ranked = rerank(in_window, compared)
         plan = window_page(cursor.offset, cursor.page_size, len(in_window), more_after)
         results = [_hit(r.hit, explain, r.match_score) for r in ranked[plan.start : plan.stop]]
-        rerank_details = {"window": window, "windowHits": len(in_window), "offset": cursor.offset}
         details: dict[str, Any] = {
             "query": body,
-            "rerank": {**rerank_details, "compared": list(compared)},
+            "rerank": {
+                "window": window,
+                "windowHits": len(in_window),
+                "offset": cursor.offset,
+                "compared": list(compared),
+            },
         }
         next_cursor: Cursor | None = None
         if plan.next_offset is not None:
