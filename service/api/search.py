@@ -61,7 +61,10 @@ class PersonSearch(MethodView):
         if page_size > settings.max_page_size:
             return validation_problem({"pageSize": [f"must be at most {settings.max_page_size}."]})
         return searcher.search(
-            search_params(args), page_size, args["explain"], settings.search_rerank_window
+            search_params(args),
+            page_size,
+            explain=args["explain"],
+            rerank_window=settings.search_rerank_window,
         )
 
 

@@ -140,6 +140,15 @@ def test_paging_past_the_window_neither_repeats_nor_skips(settings: Settings, in
         assert [hit["id"] for hit in in_window] != [hit["id"] for hit in relevance[:WINDOW]]
         assert {hit["id"] for hit in in_window} == {hit["id"] for hit in relevance[:WINDOW]}
         assert [hit["id"] for hit in after] == [hit["id"] for hit in relevance[WINDOW:]]
+    first = _search(client, {**query, "pageSize": 5})
+    straddling = _search(client, {"cursor": first["nextCursor"], "explain": "true"})
+    assert straddling["explain"]["rerank"]["offset"] == 5
+    assert straddling["explain"]["queryAfterWindow"]["search_after"] == [
+        relevance[WINDOW - 1]["score"],
+        relevance[WINDOW - 1]["id"],
+    ]
+    past = _search(client, {"cursor": straddling["nextCursor"], "explain": "true"})
+    assert "rerank" not in past["explain"] and "search_after" in past["explain"]["query"]
 
 
 def test_an_altered_cursor_inside_the_window_is_a_400(settings: Settings, index_all) -> None:
