@@ -1,5 +1,6 @@
-"""Staff search re-ranked by the matching model: the right person first, stateless paging
-through the re-ranked window and past it, and cursors that are the service's own."""
+"""Staff search re-ranked by the matching model: the right person first (as documented in the
+OpenAPI document), stateless paging through the re-ranked window and past it, and cursors that
+are the service's own."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from flask.testing import FlaskClient
 from service.app import create_app
 from service.config import Settings
 from tests.integration.auth import bearer
+from tests.integration.openapi import CheckedClient
 from tests.integration.people import person_body
 from tests.integration.test_search_pagination import FIRST_NAMES
 
@@ -71,7 +73,10 @@ def test_a_date_of_birth_brings_the_right_person_first_where_relevance_put_a_nam
     )
     assert all("matchScore" not in hit for hit in plain["results"])
 
-    reranked = _search(client, {**query, "explain": "true"})
+    response = CheckedClient(client).get(
+        "/api/v1/persons", query_string={**query, "explain": "true"}
+    )
+    reranked = response.get_json()
     assert [hit["id"] for hit in reranked["results"]] == [right, namesake]
     first, second = reranked["results"]
     assert first["matchScore"] > 0.99 > 0.5 > second["matchScore"] >= 0
