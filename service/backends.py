@@ -51,6 +51,9 @@ class Backends:
         )
         history = HistoryStore(dynamodb, settings.history_table)
         extended = ExtendedStore(dynamodb, settings.extended_table, settings.persons_table)
+        match_model = (
+            load_model(settings.match_model_file) if settings.match_model_file else hand_set_model()
+        )
         return cls(
             settings=settings,
             dynamodb=dynamodb,
@@ -60,12 +63,9 @@ class Backends:
                 opensearch,
                 settings.opensearch_alias,
                 CursorCodec(settings.cursor_secret, settings.max_page_size),
+                match_model,
             ),
-            match_model=(
-                load_model(settings.match_model_file)
-                if settings.match_model_file
-                else hand_set_model()
-            ),
+            match_model=match_model,
             history=history,
             indexer_status=IndexerStatusReader(dynamodb, settings.checkpoints_table),
             extended=extended,

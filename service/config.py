@@ -15,6 +15,8 @@ from typing import Any
 REPO_ROOT = Path(__file__).resolve().parents[1]
 # Cursors only replay searches their holder may run anyway; the key keeps them the service's own.
 LOCAL_CURSOR_SECRET = "person-index-local-cursor-key"
+# Every hit of a staff search's re-ranked window is fetched and scored on each of its pages.
+MAX_SEARCH_RERANK_WINDOW = 500
 
 
 class ConfigError(ValueError):
@@ -214,6 +216,8 @@ class Settings:
     # Signs search cursors (they hold the search, not server state). Every API process behind
     # one address needs the same key; the default is for the local stack only.
     cursor_secret: str = LOCAL_CURSOR_SECRET
+    # The first hits of a staff search re-ranked by the matching model; 0 keeps OpenSearch order.
+    search_rerank_window: int = 50
     max_body_bytes: int = 64 * 1024
     log_level: str = "INFO"
     auth: AuthSettings = field(default_factory=AuthSettings)
@@ -268,6 +272,9 @@ class Settings:
             max_page_size=_int(env, "MAX_PAGE_SIZE", cls.max_page_size),
             default_page_size=_int(env, "DEFAULT_PAGE_SIZE", cls.default_page_size),
             cursor_secret=env.get("CURSOR_SECRET") or env.get("JWT_SECRET") or LOCAL_CURSOR_SECRET,
+            search_rerank_window=_int(
+                env, "SEARCH_RERANK_WINDOW", cls.search_rerank_window, minimum=0
+            ),
             max_body_bytes=_int(env, "MAX_BODY_BYTES", cls.max_body_bytes),
             log_level=env.get("LOG_LEVEL", cls.log_level).upper(),
             auth=AuthSettings.from_env(env),
@@ -277,6 +284,8 @@ class Settings:
         )
         if settings.indexer_batch_size > 1000:
             raise ConfigError("INDEXER_BATCH_SIZE must be at most 1000 (DynamoDB Streams' limit)")
+        if settings.search_rerank_window > MAX_SEARCH_RERANK_WINDOW:
+            raise ConfigError(f"SEARCH_RERANK_WINDOW must be at most {MAX_SEARCH_RERANK_WINDOW}")
         if settings.default_page_size > settings.max_page_size:
             raise ConfigError("DEFAULT_PAGE_SIZE must not exceed MAX_PAGE_SIZE")
         if not settings.mappings_dir.is_dir():

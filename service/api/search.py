@@ -48,8 +48,10 @@ class PersonSearch(MethodView):
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Search people by name, date of birth, NI number, address, postcode or free text.
 
-        Results are best first; follow `nextCursor` for the next page. The cursor holds the
-        search itself, so nothing is left open on the server between pages.
+        Results are best first: the first hits (`SEARCH_RERANK_WINDOW`) ordered by the
+        duplicate check's model (`matchScore`), the rest by relevance (`score`). Follow
+        `nextCursor` for the next page. The cursor holds the search itself, so nothing is left
+        open on the server between pages.
         """
         searcher = backends().search
         if args.get("cursor"):
@@ -58,7 +60,12 @@ class PersonSearch(MethodView):
         page_size = args.get("pageSize") or settings.default_page_size
         if page_size > settings.max_page_size:
             return validation_problem({"pageSize": [f"must be at most {settings.max_page_size}."]})
-        return searcher.search(search_params(args), page_size, args["explain"])
+        return searcher.search(
+            search_params(args),
+            page_size,
+            explain=args["explain"],
+            rerank_window=settings.search_rerank_window,
+        )
 
 
 @blp.route("/matches", methods=["POST"])

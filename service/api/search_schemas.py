@@ -131,6 +131,13 @@ class SearchHitSchema(Schema):
     score = fields.Float(
         metadata={"description": "Relevance (OpenSearch score); higher is better."}
     )
+    matchScore = fields.Float(
+        metadata={
+            "description": "Search only, on the hits re-ranked by the duplicate check's model "
+            "(the first SEARCH_RERANK_WINDOW of the search): the model's probability, 0..1, of "
+            "being the person searched for. Those hits are ordered by it, then by score."
+        }
+    )
     matchedClauses = fields.List(
         fields.String(),
         metadata={"description": "With explain: the named query clauses it matched."},
@@ -149,11 +156,30 @@ class ExplainSchema(Schema):
     )
 
 
+class RerankSchema(Schema):
+    window = fields.Integer(metadata={"description": "Hits re-ranked by the model at most."})
+    windowHits = fields.Integer(metadata={"description": "Hits the re-ranked window held."})
+    offset = fields.Integer(metadata={"description": "Rank in the window this page starts at."})
+    compared = fields.List(
+        fields.String(), metadata={"description": "The search fields the model compared."}
+    )
+
+
+class SearchExplainSchema(ExplainSchema):
+    rerank = fields.Nested(
+        RerankSchema,
+        metadata={"description": "Present when the page holds hits re-ranked by the model."},
+    )
+    queryAfterWindow = fields.Dict(
+        metadata={"description": "The request that filled the page from after the window."}
+    )
+
+
 class SearchResultSchema(Schema):
     results = fields.List(fields.Nested(SearchHitSchema))
     total = fields.Integer()
     nextCursor = fields.String(allow_none=True)
-    explain = fields.Nested(ExplainSchema)
+    explain = fields.Nested(SearchExplainSchema)
 
 
 class MatchArgsSchema(Schema):

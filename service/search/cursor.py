@@ -1,10 +1,12 @@
-"""Signed, stateless search cursors: the sort values of the last hit and the search itself.
+"""Signed, stateless search cursors: where the next page starts, and the search itself.
 
 A cursor holds everything the next page needs, so a search leaves nothing open on the server
-(no OpenSearch point in time): any number of abandoned searches costs nothing. The next page
-is the same query with `search_after` on (`_score`, `id`). The price of holding no snapshot:
-when records change between two pages, a person whose score moved across the page boundary can
-appear twice or not at all. On an unchanged index, pages never repeat or skip.
+(no OpenSearch point in time): any number of abandoned searches costs nothing. Inside the window
+re-ranked by the matching model (`service.search.rerank`) the next page is a rank in that
+window, which is the same query run again; after the window it is the same query with
+`search_after` on (`_score`, `id`). The price of holding no snapshot: when records change between
+two pages, a person whose score moved across the page boundary can appear twice or not at all.
+On an unchanged index, pages never repeat or skip.
 
 The cursor is signed (HMAC, `itsdangerous`) so that it is the service's own: a cursor that was
 altered, or issued with another secret, is an InvalidCursor (a 400), never a crafted query. It is
@@ -18,6 +20,7 @@ from typing import Any
 
 from itsdangerous import BadData, URLSafeSerializer
 
+from service.config import MAX_SEARCH_RERANK_WINDOW
 from service.search.queries import SearchParams
 
 MAX_CURSOR_LENGTH = 4096
@@ -30,11 +33,18 @@ class InvalidCursor(ValueError):
 
 @dataclass(frozen=True)
 class Cursor:
-    """Where the next page of a search starts."""
+    """Where a page of a search starts.
+
+    After `search_after` (the sort values of a hit) in OpenSearch order when it is given;
+    otherwise at rank `offset` of the search's first `window` hits re-ranked by the model, or,
+    with no window, at the start in OpenSearch order.
+    """
 
     search_after: list[Any]
     params: SearchParams
     page_size: int
+    window: int = 0
+    offset: int = 0
 
 
 class CursorCodec:
@@ -46,13 +56,14 @@ class CursorCodec:
 
     def encode(self, cursor: Cursor) -> str:
         """The opaque, signed text form of a cursor."""
-        return self._serializer.dumps(
-            {
-                "a": cursor.search_after,
-                "q": {k: v for k, v in asdict(cursor.params).items() if v not in (None, (), [])},
-                "n": cursor.page_size,
-            }
-        )
+        payload: dict[str, Any] = {
+            "a": cursor.search_after,
+            "q": {k: v for k, v in asdict(cursor.params).items() if v not in (None, (), [])},
+            "n": cursor.page_size,
+        }
+        if cursor.window:
+            payload |= {"w": cursor.window, "o": cursor.offset}
+        return self._serializer.dumps(payload)
 
     def decode(self, text: str) -> Cursor:
         """Read a cursor produced by `encode`, or raise InvalidCursor."""
@@ -62,10 +73,19 @@ class CursorCodec:
             payload = self._serializer.loads(text)
         except (BadData, ValueError, UnicodeDecodeError) as exc:
             raise InvalidCursor("cursor is damaged or was not issued by this service") from exc
-        if not isinstance(payload, dict) or set(payload) != {"a", "q", "n"}:
+        if not isinstance(payload, dict) or set(payload) not in _PAYLOAD_KEYS:
             raise InvalidCursor("cursor is damaged")
         after, page_size = payload["a"], payload["n"]
-        if (
+        window, offset = payload.get("w", 0), payload.get("o", 0)
+        if not all(_is_int(value) for value in (page_size, window, offset)):
+            raise InvalidCursor("cursor is damaged")
+        if not 1 <= page_size <= self._max_page_size:
+            raise InvalidCursor("cursor is damaged")
+        if "w" in payload:
+            # A rank inside the re-ranked window (a first page never needs a cursor).
+            if after != [] or not 0 < offset < window <= MAX_SEARCH_RERANK_WINDOW:
+                raise InvalidCursor("cursor is damaged")
+        elif (
             not isinstance(after, list)
             or len(after) != 2
             or not isinstance(after[0], int | float)
@@ -73,11 +93,14 @@ class CursorCodec:
             or not isinstance(after[1], str)
         ):
             raise InvalidCursor("cursor is damaged")
-        if not isinstance(page_size, int) or isinstance(page_size, bool):
-            raise InvalidCursor("cursor is damaged")
-        if not 1 <= page_size <= self._max_page_size:
-            raise InvalidCursor("cursor is damaged")
-        return Cursor(after, _params(payload["q"]), page_size)
+        return Cursor(after, _params(payload["q"]), page_size, window, offset)
+
+
+_PAYLOAD_KEYS = ({"a", "q", "n"}, {"a", "q", "n", "w", "o"})
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _params(raw: Any) -> SearchParams:

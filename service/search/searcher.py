@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from opensearchpy import OpenSearch
 from opensearchpy.exceptions import TransportError
 
+from service.matching.model import MatchModel
 from service.search.cursor import Cursor, CursorCodec
 from service.search.queries import SearchParams, baseline_body, candidate_bodies, search_body
+from service.search.rerank import model_query, rerank, window_page
 
 
-def _hit(hit: dict[str, Any], explain: bool) -> dict[str, Any]:
+def _after(cursor: Cursor, hit: dict[str, Any]) -> Cursor:
+    """The next page of a search in OpenSearch order, after this hit."""
+    return Cursor(hit["sort"], cursor.params, cursor.page_size)
+
+
+def _hit(hit: dict[str, Any], explain: bool, match_score: float | None = None) -> dict[str, Any]:
     result = {**hit["_source"], "score": hit["_score"]}
+    if match_score is not None:
+        result["matchScore"] = match_score
     if explain:
         result["matchedClauses"] = sorted(hit.get("matched_queries") or [])
     return result
@@ -24,36 +34,106 @@ class PersonSearch:
     Nothing is held open between pages: the cursor carries the search and where it stopped.
     """
 
-    def __init__(self, client: OpenSearch, alias: str, cursors: CursorCodec) -> None:
+    def __init__(
+        self,
+        client: OpenSearch,
+        alias: str,
+        cursors: CursorCodec,
+        weights: MatchModel | None = None,
+    ) -> None:
         self._client = client
         self._alias = alias
         self._cursors = cursors
+        self._weights = weights  # the match model that re-ranks (None: the hand-set one)
 
-    def search(self, params: SearchParams, page_size: int, explain: bool = False) -> dict[str, Any]:
-        """The first page of a search."""
-        return self._page(Cursor([], params, page_size), explain)
+    def search(
+        self,
+        params: SearchParams,
+        page_size: int,
+        explain: bool = False,
+        rerank_window: int = 0,
+    ) -> dict[str, Any]:
+        """The first page of a search, its first `rerank_window` hits ordered by the model.
+
+        A search with nothing the model compares (only free text) keeps OpenSearch order.
+        """
+        window = rerank_window if model_query(params) else 0
+        return self._page(Cursor([], params, page_size, window), explain)
 
     def next_page(self, cursor_text: str, explain: bool = False) -> dict[str, Any]:
         """The page after a cursor (InvalidCursor when the cursor is not one of ours)."""
         return self._page(self._cursors.decode(cursor_text), explain)
 
     def _page(self, cursor: Cursor, explain: bool) -> dict[str, Any]:
-        body = search_body(cursor.params, cursor.page_size + 1, cursor.search_after or None)
-        response = self._client.search(index=self._alias, body=body)
-        hits = response["hits"]["hits"]
+        if cursor.window and not cursor.search_after:
+            return self._reranked_page(cursor, explain)
+        body, hits, total = self._run(cursor.params, cursor.page_size + 1, cursor.search_after)
         page = hits[: cursor.page_size]
-        next_cursor = None
-        if len(hits) > cursor.page_size:
-            after = Cursor(page[-1]["sort"], cursor.params, cursor.page_size)
-            next_cursor = self._cursors.encode(after)
-        result: dict[str, Any] = {
-            "results": [_hit(hit, explain) for hit in page],
-            "total": response["hits"]["total"]["value"],
-            "nextCursor": next_cursor,
+        next_cursor = _after(cursor, page[-1]) if len(hits) > cursor.page_size else None
+        results = [_hit(hit, explain) for hit in page]
+        return self._answer(results, total, next_cursor, {"query": body}, explain)
+
+    def _reranked_page(self, cursor: Cursor, explain: bool) -> dict[str, Any]:
+        """A page starting inside the re-ranked window, filled from after it if it reaches its end.
+
+        The window query runs again for every such page: on an unchanged index it returns the
+        same hits in the same order, so ranks in the window are stable without server state.
+        """
+        params, window = cursor.params, cursor.window
+        body, hits, total = self._run(params, window + 1)
+        in_window, more_after = hits[:window], len(hits) > window
+        compared = model_query(params)
+        ranked = rerank(in_window, compared, self._weights)
+        plan = window_page(cursor.offset, cursor.page_size, len(in_window), more_after)
+        results = [_hit(r.hit, explain, r.match_score) for r in ranked[plan.start : plan.stop]]
+        details: dict[str, Any] = {
+            "query": body,
+            "rerank": {
+                "window": window,
+                "windowHits": len(in_window),
+                "offset": cursor.offset,
+                "compared": list(compared),
+            },
+        }
+        next_cursor: Cursor | None = None
+        if plan.next_offset is not None:
+            next_cursor = replace(cursor, offset=plan.next_offset)
+        elif more_after and not plan.after_window:
+            next_cursor = _after(cursor, in_window[-1])
+        elif more_after:
+            # The page reaches the window's end: fill it in OpenSearch order after the window.
+            after_body, extra, _ = self._run(params, plan.after_window + 1, in_window[-1]["sort"])
+            details["queryAfterWindow"] = after_body
+            filling = extra[: plan.after_window]
+            results += [_hit(hit, explain) for hit in filling]
+            if filling and len(extra) > plan.after_window:
+                next_cursor = _after(cursor, filling[-1])
+        return self._answer(results, total, next_cursor, details, explain)
+
+    def _run(
+        self, params: SearchParams, size: int, search_after: list[Any] | None = None
+    ) -> tuple[dict[str, Any], list[dict[str, Any]], int]:
+        """One search request: its body, its hits and the total count."""
+        body = search_body(params, size, search_after or None)
+        response = self._client.search(index=self._alias, body=body)
+        return body, response["hits"]["hits"], response["hits"]["total"]["value"]
+
+    def _answer(
+        self,
+        results: list[dict[str, Any]],
+        total: int,
+        next_cursor: Cursor | None,
+        details: dict[str, Any],
+        explain: bool,
+    ) -> dict[str, Any]:
+        answer: dict[str, Any] = {
+            "results": results,
+            "total": total,
+            "nextCursor": self._cursors.encode(next_cursor) if next_cursor else None,
         }
         if explain:
-            result["explain"] = {"index": self._alias, "query": body}
-        return result
+            answer["explain"] = {"index": self._alias, **details}
+        return answer
 
     def candidates(
         self, params: SearchParams, size: int

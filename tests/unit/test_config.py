@@ -11,6 +11,11 @@ def test_defaults_point_at_the_local_stack() -> None:
     assert settings.opensearch_url == "http://127.0.0.1:9200"
 
 
+def test_the_search_rerank_window_can_be_set_or_turned_off() -> None:
+    assert Settings.from_env(SECRET).search_rerank_window == 50
+    assert Settings.from_env({**SECRET, "SEARCH_RERANK_WINDOW": "0"}).search_rerank_window == 0
+
+
 def test_empty_dynamodb_endpoint_means_real_aws() -> None:
     assert Settings.from_env({**SECRET, "DYNAMODB_ENDPOINT": ""}).dynamodb_endpoint is None
 
@@ -24,6 +29,8 @@ def test_empty_dynamodb_endpoint_means_real_aws() -> None:
         ({"MAPPINGS_DIR": "/nonexistent"}, "MAPPINGS_DIR"),
         ({"INDEXER_BATCH_SIZE": "5000"}, "INDEXER_BATCH_SIZE must be at most 1000"),
         ({"MATCH_MODEL_FILE": "/nonexistent.json"}, "MATCH_MODEL_FILE /nonexistent.json is not"),
+        ({"SEARCH_RERANK_WINDOW": "-1"}, "SEARCH_RERANK_WINDOW must be at least 0"),
+        ({"SEARCH_RERANK_WINDOW": "501"}, "SEARCH_RERANK_WINDOW must be at most 500"),
     ],
 )
 def test_bad_values_are_named_in_the_error(env: dict, message: str) -> None:

@@ -25,6 +25,11 @@ def test_a_cursor_round_trips_the_search_and_position() -> None:
     assert codec.decode(text) == cursor
 
 
+def test_a_cursor_inside_the_reranked_window_round_trips_its_rank() -> None:
+    cursor = Cursor([], SearchParams(surname="Khan", date_of_birth="1980"), 10, 50, 30)
+    assert codec.decode(codec.encode(cursor)) == cursor
+
+
 def test_a_cursor_signed_with_another_secret_or_altered_is_refused() -> None:
     text = codec.encode(Cursor([1.0, "x"], SearchParams(surname="Khan"), 20))
     with pytest.raises(InvalidCursor, match="not issued by this service"):
@@ -51,6 +56,14 @@ def test_a_cursor_signed_with_another_secret_or_altered_is_refused() -> None:
         _signed({"a": [1.0, "x"], "q": {"surname": {"x": 1}}, "n": 20}),
         _signed({"a": [1.0, "x"], "q": {"include_deceased": "yes"}, "n": 20}),
         _signed({"a": [1.0, "x"], "q": {"person_types": "Tenant"}, "n": 20}),
+        _signed({"a": [], "q": {}, "n": 20}),
+        _signed({"a": [1.0, "x"], "q": {}, "n": 20, "w": 50, "o": 20}),
+        _signed({"a": [], "q": {}, "n": 20, "w": 50}),
+        _signed({"a": [], "q": {}, "n": 20, "w": 50, "o": 0}),
+        _signed({"a": [], "q": {}, "n": 20, "w": 50, "o": 50}),
+        _signed({"a": [], "q": {}, "n": 20, "w": 501, "o": 20}),
+        _signed({"a": [], "q": {}, "n": 20, "w": 50, "o": "20"}),
+        _signed({"a": [], "q": {}, "n": 20, "w": True, "o": 0}),
     ],
 )
 def test_damaged_cursors_are_rejected(text: str) -> None:
