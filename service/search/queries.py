@@ -236,19 +236,32 @@ def filters(params: SearchParams) -> list[dict[str, Any]]:
 def search_query(params: SearchParams) -> dict[str, Any]:
     """The query of a staff search: names and free text must match, the rest raises the score.
 
-    With no name and no free text, at least one of the identifiers given must match instead.
+    With both names and a full date of birth, one name and the date of birth will do instead of
+    both names. With no name and no free text, at least one of the identifiers given must match.
     """
     must = [
         name_query(label, value)
         for label, value in (("firstName", params.first_name), ("surname", params.surname))
         if value
     ]
+    names_or_date: dict[str, Any] | None = None
+    dob = params.date_of_birth
+    if len(must) == 2 and dob and len(dob) == 10 and (born := date_of_birth_clauses(dob)):
+        # Both names, or one of them and the date of birth: a surname changed on marriage or a
+        # first letter mistyped still finds the person when the date of birth agrees. Held as a
+        # filter, so the names score as they always do (in `should`).
+        names_or_date = _either(
+            [{"bool": {"must": list(must)}}, {"bool": {"must": [_either(born), _either(must)]}}]
+        )
     if params.q:
         must.append(_either(free_text_clauses(params.q)))
     identifiers = _identifier_clauses(params)
     should = [clause for group in identifiers for clause in group]
     query: dict[str, Any] = {"filter": filters(params)}
-    if must:
+    if names_or_date is not None:
+        query["filter"].append(names_or_date)
+        query["should"] = must + should
+    elif must:
         query["must"] = must
         if should:
             query["should"] = should

@@ -256,6 +256,16 @@ SEARCH_CASES: list[tuple[str, dict[str, str], str | None]] = [
         {"firstName": "Kwame", "surname": "Mensah", "dateOfBirth": "1958-10-19"},
         "kwame",
     ),
+    (
+        "surname changed on marriage, first name and date of birth agree",
+        {"firstName": "Siobhan", "surname": "Whelan", "dateOfBirth": "1990-12-01"},
+        "siobhan",
+    ),
+    (
+        "first letter of the first name mistyped, surname and date agree",
+        {"firstName": "Lwame", "surname": "Mensah", "dateOfBirth": "1958-10-10"},
+        "kwame",
+    ),
     ("year of birth only", {"firstName": "Jan", "dateOfBirth": "1970"}, "jan"),
     ("year and month of birth", {"surname": "Khan", "dateOfBirth": "1995-08"}, "mohammed_younger"),
     ("NI number in any case and spacing", {"nationalInsuranceNo": "mp 44 44 44 d"}, "elizabeth"),

@@ -191,3 +191,21 @@ def test_each_identifying_criterion_given_has_candidate_places_of_its_own() -> N
     assert bodies["nationalInsuranceNo"]["size"] == 5
     # A partial date or no identifier: only the query over everything.
     assert set(candidate_bodies(SearchParams(surname="Lee", date_of_birth="1980"), 30)) == {"any"}
+
+
+def test_both_names_or_one_name_and_the_date_of_birth_must_agree() -> None:
+    """With both names and a full date of birth, the requirement is a filter (names score in
+    `should` as before); without a full date both names stay required."""
+    full = search_query(
+        SearchParams(first_name="Siobhan", surname="Whelan", date_of_birth="1990-12-01")
+    )
+    held = full["bool"]["filter"][-1]["bool"]["should"]
+    both, one_and_date = held
+    assert len(both["bool"]["must"]) == 2
+    assert "dateOfBirth:exact" in _names(one_and_date["bool"]["must"][0])
+    assert {"firstName:exact", "surname:exact"} <= _names(full["bool"]["should"])
+    assert "must" not in full["bool"]
+    partial = search_query(
+        SearchParams(first_name="Siobhan", surname="Whelan", date_of_birth="1990")
+    )
+    assert len(partial["bool"]["must"]) == 2
