@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from service.domain.vocabulary import PERSON_TYPES
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 # Cursors only replay searches their holder may run anyway; the key keeps them the service's own.
 LOCAL_CURSOR_SECRET = "person-index-local-cursor-key"
@@ -98,6 +100,8 @@ class AuthSettings:
             "read": ("person-index-read",),
             "write": ("person-index-write",),
             "admin": ("person-index-admin",),
+            # A bulk copy of personal data is not a read: exporting is granted on its own.
+            "export": ("person-index-export",),
         }
     )
     # serviceArea -> the group whose members may read and write that area's extended data.
@@ -112,7 +116,7 @@ class AuthSettings:
             raise ConfigError(f"JWT_ALGORITHM must be HS256 or RS256, got {algorithm!r}")
         roles = _json_object(env, "ROLE_GROUPS")
         if roles is not None:
-            unknown = set(roles) - {"read", "write", "admin"}
+            unknown = set(roles) - {"read", "write", "admin", "export"}
             if unknown:
                 raise ConfigError(f"ROLE_GROUPS names unknown roles: {', '.join(sorted(unknown))}")
             roles = {role: tuple(groups) for role, groups in roles.items()}
@@ -213,6 +217,12 @@ class Settings:
     # one address needs the same key; the default is for the local stack only.
     cursor_secret: str = LOCAL_CURSOR_SECRET
     max_body_bytes: int = 64 * 1024
+    # JSON bodies nested deeper are refused (400) before they are parsed.
+    max_json_depth: int = 32
+    # Person types a person may have; add one here (PERSON_TYPES) without a code change.
+    person_types: tuple[str, ...] = PERSON_TYPES
+    # Items per DynamoDB scan page of an export (memory is bounded by one page).
+    export_page_size: int = 1000
     log_level: str = "INFO"
     auth: AuthSettings = field(default_factory=AuthSettings)
     # Origins allowed to call the API from a browser; none unless configured.
@@ -267,6 +277,9 @@ class Settings:
             default_page_size=_int(env, "DEFAULT_PAGE_SIZE", cls.default_page_size),
             cursor_secret=env.get("CURSOR_SECRET") or env.get("JWT_SECRET") or LOCAL_CURSOR_SECRET,
             max_body_bytes=_int(env, "MAX_BODY_BYTES", cls.max_body_bytes),
+            max_json_depth=_int(env, "MAX_JSON_DEPTH", cls.max_json_depth),
+            person_types=_names(env, "PERSON_TYPES", cls.person_types),
+            export_page_size=_int(env, "EXPORT_PAGE_SIZE", cls.export_page_size),
             log_level=env.get("LOG_LEVEL", cls.log_level).upper(),
             auth=AuthSettings.from_env(env),
             cors_origins=tuple(

@@ -1,20 +1,104 @@
-"""Marshmallow fields that apply the domain's normalisation rules on input."""
+"""Marshmallow fields that apply the domain's normalisation rules on input.
+
+Optional fields read an empty (or blank) string as absent, as the council's original contract
+sends them: null where the field takes null, else left out.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from marshmallow import ValidationError, fields
+from marshmallow import ValidationError, fields, missing, validate
 
+from service.backends import backends
 from service.domain.normalise import InvalidValue, clean_name, normalise_ni
 from service.domain.rules import EARLIEST_DATE_OF_BIRTH
+from service.domain.vocabulary import canonical
 
 _POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
 
 
-class Text(fields.String):
+class BlankIsAbsent(fields.Field):
+    """Mixin: an optional field given "" (or only spaces) is absent (null where null is allowed)."""
+
+    def deserialize(
+        self,
+        value: Any,
+        attr: str | None = None,
+        data: Mapping[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        if isinstance(value, str) and not value.strip() and not self.required:
+            return None if self.allow_none else missing
+        return super().deserialize(value, attr, data, **kwargs)
+
+
+class ReadOnly(fields.Raw):
+    """A field the API computes or owns: accepted in a body, so a client can send back what it
+    read, then dropped (see `without_read_only`); `readOnly` in the OpenAPI document."""
+
+    def __init__(self, inner: fields.Field, **kwargs: Any) -> None:
+        self.inner = inner
+        kwargs.setdefault("metadata", {}).update({"readOnly": True})
+        super().__init__(allow_none=True, **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        return None if value is None else self.inner.deserialize(value, attr, data, **kwargs)
+
+
+def read_only_names(schema_fields: Mapping[str, fields.Field]) -> frozenset[str]:
+    """The names of a schema's ReadOnly fields."""
+    return frozenset(name for name, field in schema_fields.items() if isinstance(field, ReadOnly))
+
+
+class Vocabulary(BlankIsAbsent, fields.String):
+    """One value of a vocabulary, matched without regard to case, kept in the vocabulary's spelling.
+
+    Either fixed (`values`) or configured (`setting`, the name of a Settings attribute read from
+    the app handling the request; the app's OpenAPI document lists the configured values).
+    """
+
+    def __init__(
+        self, values: tuple[str, ...] | None = None, setting: str | None = None, **kwargs: Any
+    ) -> None:
+        if (values is None) == (setting is None):
+            raise TypeError("give either values or setting")
+        self.values = values
+        self.setting = setting
+        super().__init__(**kwargs)
+
+    def allowed(self) -> tuple[str, ...]:
+        if self.values is not None:
+            return self.values
+        return tuple(getattr(backends().settings, str(self.setting)))
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        allowed = self.allowed()
+        known = canonical(text, allowed)
+        if known is None:
+            raise ValidationError(f"must be one of: {', '.join(allowed)}.")
+        return known
+
+
+class Uprn(BlankIsAbsent, fields.String):
+    """A Unique Property Reference Number: 1 to 12 digits."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "validate", validate.Regexp(r"^\d{1,12}$", error="must be 1 to 12 digits.")
+        )
+        super().__init__(**kwargs)
+
+
+class Url(BlankIsAbsent, fields.Url):
+    """A URL; blank is absent."""
+
+
+class Text(BlankIsAbsent, fields.String):
     """Free text with a length limit and no control characters, trimmed."""
 
     def __init__(self, max_length: int = 200, **kwargs: Any) -> None:
@@ -43,7 +127,7 @@ class Name(Text):
         super().__init__(max_length=100, **kwargs)
 
 
-class NationalInsuranceNumber(fields.String):
+class NationalInsuranceNumber(BlankIsAbsent, fields.String):
     """An NI number in any case and spacing, stored in its compact upper-case form."""
 
     def __init__(self, **kwargs: Any) -> None:
@@ -60,7 +144,7 @@ class NationalInsuranceNumber(fields.String):
             raise ValidationError(str(exc)) from exc
 
 
-class Postcode(fields.String):
+class Postcode(BlankIsAbsent, fields.String):
     """A UK postcode in any case and spacing, stored upper-case with one space."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
@@ -71,7 +155,7 @@ class Postcode(fields.String):
         return f"{compact[:-3]} {compact[-3:]}"
 
 
-class PastDate(fields.Date):
+class PastDate(BlankIsAbsent, fields.Date):
     """A real calendar date, not in the future and not before 1900, kept as YYYY-MM-DD."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
@@ -83,7 +167,7 @@ class PastDate(fields.Date):
         return parsed.isoformat()
 
 
-class IsoDate(fields.Date):
+class IsoDate(BlankIsAbsent, fields.Date):
     """A real calendar date, kept as YYYY-MM-DD."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
