@@ -1,8 +1,4 @@
-"""Marshmallow fields that apply the domain's normalisation rules on input.
-
-Optional fields read an empty (or blank) string as absent, as the council's original contract
-sends them: null where the field takes null, else left out.
-"""
+"""Marshmallow fields that apply the domain's normalisation rules on input."""
 
 from __future__ import annotations
 
@@ -11,7 +7,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from marshmallow import ValidationError, fields, missing, validate
+from marshmallow import ValidationError, fields, validate
 
 from service.backends import backends
 from service.domain.normalise import InvalidValue, clean_name, normalise_ni
@@ -19,21 +15,6 @@ from service.domain.rules import EARLIEST_DATE_OF_BIRTH
 from service.domain.vocabulary import canonical
 
 _POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
-
-
-class BlankIsAbsent(fields.Field):
-    """Mixin: an optional field given "" (or only spaces) is absent (null where null is allowed)."""
-
-    def deserialize(
-        self,
-        value: Any,
-        attr: str | None = None,
-        data: Mapping[str, Any] | None = None,
-        **kwargs: Any,
-    ) -> Any:
-        if isinstance(value, str) and not value.strip() and not self.required:
-            return None if self.allow_none else missing
-        return super().deserialize(value, attr, data, **kwargs)
 
 
 class ReadOnly(fields.Raw):
@@ -54,7 +35,7 @@ def read_only_names(schema_fields: Mapping[str, fields.Field]) -> frozenset[str]
     return frozenset(name for name, field in schema_fields.items() if isinstance(field, ReadOnly))
 
 
-class Vocabulary(BlankIsAbsent, fields.String):
+class Vocabulary(fields.String):
     """One value of a vocabulary, matched without regard to case, kept in the vocabulary's spelling.
 
     Either fixed (`values`) or configured (`setting`, the name of a Settings attribute read from
@@ -84,7 +65,7 @@ class Vocabulary(BlankIsAbsent, fields.String):
         return known
 
 
-class Uprn(BlankIsAbsent, fields.String):
+class Uprn(fields.String):
     """A Unique Property Reference Number: 1 to 12 digits."""
 
     def __init__(self, **kwargs: Any) -> None:
@@ -94,11 +75,7 @@ class Uprn(BlankIsAbsent, fields.String):
         super().__init__(**kwargs)
 
 
-class Url(BlankIsAbsent, fields.Url):
-    """A URL; blank is absent."""
-
-
-class Text(BlankIsAbsent, fields.String):
+class Text(fields.String):
     """Free text with a length limit and no control characters, trimmed."""
 
     def __init__(self, max_length: int = 200, **kwargs: Any) -> None:
@@ -127,7 +104,7 @@ class Name(Text):
         super().__init__(max_length=100, **kwargs)
 
 
-class NationalInsuranceNumber(BlankIsAbsent, fields.String):
+class NationalInsuranceNumber(fields.String):
     """An NI number in any case and spacing, stored in its compact upper-case form."""
 
     def __init__(self, **kwargs: Any) -> None:
@@ -144,7 +121,7 @@ class NationalInsuranceNumber(BlankIsAbsent, fields.String):
             raise ValidationError(str(exc)) from exc
 
 
-class Postcode(BlankIsAbsent, fields.String):
+class Postcode(fields.String):
     """A UK postcode in any case and spacing, stored upper-case with one space."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
@@ -155,7 +132,7 @@ class Postcode(BlankIsAbsent, fields.String):
         return f"{compact[:-3]} {compact[-3:]}"
 
 
-class PastDate(BlankIsAbsent, fields.Date):
+class PastDate(fields.Date):
     """A real calendar date, not in the future and not before 1900, kept as YYYY-MM-DD."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
@@ -167,7 +144,7 @@ class PastDate(BlankIsAbsent, fields.Date):
         return parsed.isoformat()
 
 
-class IsoDate(BlankIsAbsent, fields.Date):
+class IsoDate(fields.Date):
     """A real calendar date, kept as YYYY-MM-DD."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:

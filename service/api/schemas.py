@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
+from marshmallow import (
+    Schema,
+    ValidationError,
+    fields,
+    post_load,
+    pre_load,
+    validate,
+    validates_schema,
+)
 
 from service.api.fields import (
     IsoDate,
@@ -15,7 +23,6 @@ from service.api.fields import (
     ReadOnly,
     Text,
     Uprn,
-    Url,
     Vocabulary,
     read_only_names,
 )
@@ -27,8 +34,28 @@ _PERSON_TYPE_ITEM = {"setting": "person_types"}
 _ONE_TYPE = validate.Length(min=1, error="must name at least one person type.")
 
 
-class _DropsReadOnly(Schema):
-    """A body schema whose ReadOnly fields are accepted, checked for type, then dropped."""
+class _ContractBody(Schema):
+    """A body as clients of the council's original contract send it.
+
+    A blank string in an optional field is absent (null where the field takes null, so a PATCH
+    clears it). ReadOnly fields are accepted, checked for type, then dropped.
+    """
+
+    @pre_load
+    def _blank_is_absent(self, data: Any, **_: Any) -> Any:
+        if not isinstance(data, dict):
+            return data  # marshmallow reports the wrong type
+        body = dict(data)
+        for name, field in self.load_fields.items():
+            key = field.data_key or name
+            value = body.get(key)
+            if field.required or not isinstance(value, str) or value.strip():
+                continue
+            if field.allow_none:
+                body[key] = None
+            else:
+                del body[key]
+        return body
 
     @post_load
     def _drop_read_only(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
@@ -37,19 +64,19 @@ class _DropsReadOnly(Schema):
         return data
 
 
-class IdentificationSchema(Schema):
+class IdentificationSchema(_ContractBody):
     identificationType = Text(max_length=50, required=True)
     value = Text(max_length=100, required=True)
     isOriginalDocumentSeen = fields.Boolean(load_default=False)
-    linkToDocument = Url(allow_none=True, validate=validate.Length(max=2000))
+    linkToDocument = fields.Url(allow_none=True, validate=validate.Length(max=2000))
 
 
-class LanguageSchema(Schema):
+class LanguageSchema(_ContractBody):
     language = Text(max_length=100, required=True)
     isPrimary = fields.Boolean(load_default=False)
 
 
-class TenureSchema(_DropsReadOnly):
+class TenureSchema(_ContractBody):
     id = fields.UUID(required=True)
     type = Text(max_length=100, required=True)
     startDate = IsoDate(required=True)
@@ -67,7 +94,7 @@ class TenureSchema(_DropsReadOnly):
         return data
 
 
-class AddressSchema(Schema):
+class AddressSchema(_ContractBody):
     fullAddress = Text(max_length=500, required=True)
     postcode = Postcode()
     uprn = Uprn()
@@ -91,7 +118,7 @@ class CrossReferenceSchema(Schema):
     )
 
 
-class _PersonFields(_DropsReadOnly):
+class _PersonFields(_ContractBody):
     """The writable fields of a person; subclasses say which are required.
 
     The fields the API computes or owns are accepted too, so a client may send back what it read;
