@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, Flask
 from swagger_ui_bundle import swagger_ui_path
 
-from service.api import extended, health, history, persons, search
+from service.api import export, extended, health, history, persons, search
 from service.api.fields import ReadOnly, Vocabulary
 from service.api.problems import ProblemApi, register_domain_errors
 from service.api.request_guard import init_request_guard
@@ -47,6 +47,7 @@ def create_app(settings: Settings | None = None, backends: Backends | None = Non
     api.register_blueprint(persons.blp)
     api.register_blueprint(history.blp)
     api.register_blueprint(extended.blp)
+    api.register_blueprint(export.blp)
     api.register_blueprint(search.blp)
     app.register_blueprint(health.blp)
     init_metrics(app)
@@ -82,7 +83,8 @@ def _spec_kwargs() -> dict[str, Any]:
             "description": (
                 "The council's single source of core person data. Errors are "
                 "application/problem+json. Every endpoint except health, metrics and these docs "
-                "needs a bearer JWT whose groups grant the read, write or admin role."
+                "needs a bearer JWT whose groups grant the read, write or admin role; the export "
+                "needs the export role, which no other role includes."
             )
         },
         "security": [{"bearerAuth": []}],
