@@ -32,6 +32,7 @@ DEV_GROUPS = [
     "person-index-read",
     "person-index-write",
     "person-index-admin",
+    "person-index-export",
     *DEV_SERVICE_AREA_GROUPS.values(),
 ]
 BIN = Path(sys.executable).parent

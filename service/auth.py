@@ -16,8 +16,12 @@ import jwt
 
 from service.config import AuthSettings
 
-# Each role includes the ones before it: a writer may read, an administrator may do anything.
+# Each role includes the ones before it: a writer may read, an administrator may do the rest.
 ROLES = ("read", "write", "admin")
+# Roles granted only by name, never through a higher role: a bulk copy of personal data (export)
+# is a decision of its own, not a kind of read.
+SEPARATE_ROLES = ("export",)
+ALL_ROLES = ROLES + SEPARATE_ROLES
 GROUPS_CLAIM = "groups"
 
 
@@ -35,8 +39,10 @@ class Caller:
     service_areas: frozenset[str] = field(default_factory=frozenset)
 
     def has_role(self, role: str) -> bool:
-        """True when the caller holds `role` or a role above it."""
-        return any(ROLES.index(held) >= ROLES.index(role) for held in self.roles)
+        """True when the caller holds `role` or, for a ranked role, a role above it."""
+        if role in SEPARATE_ROLES:
+            return role in self.roles
+        return any(ROLES.index(held) >= ROLES.index(role) for held in self.roles if held in ROLES)
 
     def may_see_service_area(self, service_area: str) -> bool:
         return service_area in self.service_areas
@@ -147,7 +153,10 @@ def mint_token(
 
 PUBLIC_BLUEPRINTS = frozenset({"health", "metrics", "api-docs", "swagger_assets"})
 # Endpoints whose HTTP method says the wrong thing: a duplicate check is a POST that only reads.
-ROLE_OVERRIDES: dict[str, str] = {"search.PersonMatches": "read"}
+ROLE_OVERRIDES: dict[str, str] = {
+    "search.PersonMatches": "read",
+    "export.PersonExport": "export",
+}
 
 
 def required_role(method: str, blueprint: str | None, endpoint: str | None) -> str | None:

@@ -8,11 +8,12 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import click
 from tqdm import tqdm
 
-from service import clients
+from service import clients, exporting
 from service.auth import mint_token
 from service.bootstrap import ensure_index, ensure_tables
 from service.config import Settings
@@ -230,3 +231,60 @@ def import_command(
 
 
 _COUNTS = ("created", "alreadyStored", "invalid", "refused")
+
+
+@main.command("export")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "ndjson", "parquet"]),
+    required=True,
+    help="csv and parquet: the flat columns of the README; ndjson: whole records.",
+)
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="File to write."
+)
+@click.option(
+    "--modified-since",
+    default=None,
+    help="Only persons changed at or after this ISO 8601 date or date-time (UTC by default).",
+)
+def export(fmt: str, out: Path, modified_since: str | None) -> None:
+    """Write every live person to OUT (extended data never appears), in constant memory.
+
+    Reads the Persons table directly (a paginated scan), so it needs the table's AWS credentials,
+    not the export role: keep it to people who hold both."""
+    settings = _batch_settings()
+    try:
+        since = exporting.since_key(modified_since) if modified_since else None
+    except exporting.InvalidSince as exc:
+        raise click.BadParameter(str(exc), param_hint="--modified-since") from exc
+    store = PersonStore(
+        clients.dynamodb_client(settings, "batch"),
+        settings.persons_table,
+        settings.counters_table,
+        settings.cross_references_table,
+    )
+    today = datetime.now(UTC).date()
+    partial = out.with_name(out.name + ".partial")
+    # The table's item count includes erased persons' tombstones and is hours old: a guide only.
+    with tqdm(total=store.approximate_count(), desc="export", unit=" persons") as bar:
+        persons = _counted(exporting.live_persons(store, since, settings.export_page_size), bar)
+        if fmt == "parquet":
+            try:
+                exporting.write_parquet(persons, partial, today)
+            except exporting.ParquetUnavailable as exc:
+                raise click.ClickException(str(exc)) from exc
+        else:
+            with partial.open("w", encoding="utf-8", newline="") as file:
+                file.writelines(exporting.text_export(persons, fmt, today))
+        count = bar.n
+    partial.replace(out)
+    click.echo(f"{count} persons written to {out}")
+
+
+def _counted(persons: Iterator[dict[str, Any]], bar: tqdm) -> Iterator[dict[str, Any]]:
+    """The persons, moving the progress bar by one for each."""
+    for person in persons:
+        bar.update(1)
+        yield person

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from service.domain.vocabulary import PERSON_TYPES
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 # Cursors only replay searches their holder may run anyway; the key keeps them the service's own.
 LOCAL_CURSOR_SECRET = "person-index-local-cursor-key"
@@ -100,6 +102,8 @@ class AuthSettings:
             "read": ("person-index-read",),
             "write": ("person-index-write",),
             "admin": ("person-index-admin",),
+            # A bulk copy of personal data is not a read: exporting is granted on its own.
+            "export": ("person-index-export",),
         }
     )
     # serviceArea -> the group whose members may read and write that area's extended data.
@@ -114,7 +118,7 @@ class AuthSettings:
             raise ConfigError(f"JWT_ALGORITHM must be HS256 or RS256, got {algorithm!r}")
         roles = _json_object(env, "ROLE_GROUPS")
         if roles is not None:
-            unknown = set(roles) - {"read", "write", "admin"}
+            unknown = set(roles) - {"read", "write", "admin", "export"}
             if unknown:
                 raise ConfigError(f"ROLE_GROUPS names unknown roles: {', '.join(sorted(unknown))}")
             roles = {role: tuple(groups) for role, groups in roles.items()}
@@ -146,6 +150,12 @@ def _names(env: Mapping[str, str], name: str, default: tuple[str, ...]) -> tuple
     if bad:
         raise ConfigError(f"{name} must list names of letters, digits and '-', got {bad}")
     return names
+
+
+def person_types_from_env(env: Mapping[str, str] | None = None) -> tuple[str, ...]:
+    """The configured person types (PERSON_TYPES), read alone: batch tools validate rows with the
+    API's schemas outside any app, and read the same variable."""
+    return _names(os.environ if env is None else env, "PERSON_TYPES", PERSON_TYPES)
 
 
 @dataclass(frozen=True)
@@ -219,6 +229,12 @@ class Settings:
     # The first hits of a staff search re-ranked by the matching model; 0 keeps OpenSearch order.
     search_rerank_window: int = 50
     max_body_bytes: int = 64 * 1024
+    # JSON bodies nested deeper are refused (400) before they are parsed.
+    max_json_depth: int = 32
+    # Person types a person may have; add one here (PERSON_TYPES) without a code change.
+    person_types: tuple[str, ...] = PERSON_TYPES
+    # Items per DynamoDB scan page of an export (memory is bounded by one page).
+    export_page_size: int = 1000
     log_level: str = "INFO"
     auth: AuthSettings = field(default_factory=AuthSettings)
     # Origins allowed to call the API from a browser; none unless configured.
@@ -276,6 +292,9 @@ class Settings:
                 env, "SEARCH_RERANK_WINDOW", cls.search_rerank_window, minimum=0
             ),
             max_body_bytes=_int(env, "MAX_BODY_BYTES", cls.max_body_bytes),
+            max_json_depth=_int(env, "MAX_JSON_DEPTH", cls.max_json_depth),
+            person_types=person_types_from_env(env),
+            export_page_size=_int(env, "EXPORT_PAGE_SIZE", cls.export_page_size),
             log_level=env.get("LOG_LEVEL", cls.log_level).upper(),
             auth=AuthSettings.from_env(env),
             cors_origins=tuple(

@@ -38,6 +38,8 @@ class LinkTarget:
     # When set, only callers in this service area's group see the link.
     service_area: str | None = None
     health_url: str | None = None
+    # The link's relation in the original contract's {rel, href, type}; default: the system.
+    rel: str | None = None
 
     def href(self, reference: str) -> str:
         return self.url_template.replace("{reference}", quote(reference, safe=""))
@@ -55,6 +57,7 @@ def load_targets(path: Path) -> list[LinkTarget]:
                 role=entry.get("role"),
                 service_area=entry.get("serviceArea"),
                 health_url=entry.get("healthUrl"),
+                rel=entry.get("rel"),
             )
             for entry in entries
         ]
@@ -162,6 +165,9 @@ class Links:
                             "system": ref["system"],
                             "reference": ref["reference"],
                             "href": target.href(ref["reference"]),
+                            # The original contract's shape, beside ours: {rel, href, type}.
+                            "rel": target.rel or target.system,
+                            "type": "GET",
                         }
                     )
         return links

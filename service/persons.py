@@ -79,6 +79,11 @@ class PersonService:
         self._erasure = erasure
         self._clock = clock
 
+    @property
+    def store(self) -> PersonStore:
+        """The store this service writes through (batch readers such as the export scan it)."""
+        return self._store
+
     def today(self) -> date:
         return self._clock().date()
 

@@ -44,6 +44,25 @@ def valid_person_id(person_id: str) -> str:
     raise AssertionError("unreachable")
 
 
+def _without_body_id(data: dict[str, Any], person_id: str | None) -> dict[str, Any]:
+    """The body without its read-only `id`, which must be the path's (none on POST /persons)."""
+    body_id = data.pop("id", None)
+    if body_id is None:
+        return data
+    if person_id is None:
+        message = "is chosen by the service; to choose it, POST /api/v1/persons/{id}."
+        abort(400, message="Some fields are not valid: id", errors={"id": [message]})
+    try:
+        same = uuid.UUID(str(body_id)) == uuid.UUID(person_id)
+    except ValueError:
+        same = False
+    if not same:
+        abort(
+            400, message="Some fields are not valid: id", errors={"id": ["must be the path's id."]}
+        )
+    return data
+
+
 def _etag(person: dict[str, Any]) -> dict[str, str]:
     return {"ETag": f'"{person["versionNumber"]}"'}
 
@@ -85,8 +104,11 @@ def _reference_taken(exc: ReferenceTaken) -> Response:
     )
 
 
-_INVALID = problem_doc("A field, the JSON body or the id is not valid.")
+_INVALID = problem_doc(
+    "A field, the JSON body (or its nesting depth), a query parameter or the id is not valid."
+)
 _TOO_LARGE = problem_doc("The body is larger than MAX_BODY_BYTES.")
+_NOT_JSON = problem_doc("The body is not sent as application/json.")
 _NOT_FOUND = problem_doc("No live person has this id.")
 _REF_TAKEN = problem_doc("A cross reference in the body belongs to another person.")
 
@@ -98,9 +120,10 @@ class Persons(MethodView):
     @blp.alt_response(400, **_INVALID)
     @blp.alt_response(409, **_REF_TAKEN)
     @blp.alt_response(413, **_TOO_LARGE)
+    @blp.alt_response(415, **_NOT_JSON)
     def post(self, data: dict[str, Any]) -> Any:
         """Create a person with a generated id."""
-        return _created(backends().persons.create(data, caller()))
+        return _created(backends().persons.create(_without_body_id(data, None), caller()))
 
 
 @blp.route("/<person_id>", parameters=[PERSON_ID])
@@ -118,9 +141,12 @@ class PersonItem(MethodView):
     @blp.alt_response(400, **_INVALID)
     @blp.alt_response(409, **problem_doc("The id, or a cross reference, is taken."))
     @blp.alt_response(413, **_TOO_LARGE)
+    @blp.alt_response(415, **_NOT_JSON)
     def post(self, data: dict[str, Any], person_id: str) -> Any:
         """Create a person with an id chosen by the caller (migrations from legacy systems)."""
-        return _created(backends().persons.create(data, caller(), valid_person_id(person_id)))
+        person_id = valid_person_id(person_id)
+        data = _without_body_id(data, person_id)
+        return _created(backends().persons.create(data, caller(), person_id))
 
     @blp.arguments(PersonPatchSchema)
     @blp.response(200, PersonSchema, headers=ETAG)
@@ -129,6 +155,7 @@ class PersonItem(MethodView):
     @blp.alt_response(409, **_REF_TAKEN)
     @blp.alt_response(412, **problem_doc("If-Match is stale: read the person again."))
     @blp.alt_response(413, **_TOO_LARGE)
+    @blp.alt_response(415, **_NOT_JSON)
     @blp.alt_response(428, **problem_doc("If-Match is missing."))
     @blp.doc(parameters=[{**IF_MATCH, "required": True}])
     def patch(self, changes: dict[str, Any], person_id: str) -> Any:
@@ -137,6 +164,7 @@ class PersonItem(MethodView):
         A patch that changes nothing returns the person at its current version.
         """
         person_id = valid_person_id(person_id)
+        changes = _without_body_id(changes, person_id)
         expected = _expected_version(required=True)
         assert expected is not None
         person = backends().persons.patch(person_id, changes, expected, caller())

@@ -4,38 +4,89 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
+from marshmallow import (
+    Schema,
+    ValidationError,
+    fields,
+    post_load,
+    pre_load,
+    validate,
+    validates_schema,
+)
 
-from service.api.fields import IsoDate, Name, NationalInsuranceNumber, PastDate, Postcode, Text
+from service.api.fields import (
+    IsoDate,
+    Name,
+    NationalInsuranceNumber,
+    PastDate,
+    Postcode,
+    ReadOnly,
+    Text,
+    Uprn,
+    Vocabulary,
+    read_only_names,
+)
 from service.domain.rules import record_errors
-from service.domain.vocabulary import PERSON_TYPES, TITLES
+from service.domain.vocabulary import LIST_FIELDS, TITLES
 
-_title = {"validate": validate.OneOf(TITLES)}
 MAX_CROSS_REFERENCES = 25
+_PERSON_TYPE_ITEM = {"setting": "person_types"}
+_ONE_TYPE = validate.Length(min=1, error="must name at least one person type.")
 
 
-class IdentificationSchema(Schema):
+class _ContractBody(Schema):
+    """A body as clients of the council's original contract send it.
+
+    A blank string in an optional field is absent (null where the field takes null, so a PATCH
+    clears it). ReadOnly fields are accepted, checked for type, then dropped.
+    """
+
+    @pre_load
+    def _blank_is_absent(self, data: Any, **_: Any) -> Any:
+        if not isinstance(data, dict):
+            return data  # marshmallow reports the wrong type
+        body = dict(data)
+        for name, field in self.load_fields.items():
+            key = field.data_key or name
+            value = body.get(key)
+            if field.required or not isinstance(value, str) or value.strip():
+                continue
+            if field.allow_none:
+                body[key] = None
+            else:
+                del body[key]
+        return body
+
+    @post_load
+    def _drop_read_only(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        for name in read_only_names(self.fields) - {"id"}:
+            data.pop(name, None)
+        return data
+
+
+class IdentificationSchema(_ContractBody):
     identificationType = Text(max_length=50, required=True)
     value = Text(max_length=100, required=True)
     isOriginalDocumentSeen = fields.Boolean(load_default=False)
     linkToDocument = fields.Url(allow_none=True, validate=validate.Length(max=2000))
 
 
-class LanguageSchema(Schema):
+class LanguageSchema(_ContractBody):
     language = Text(max_length=100, required=True)
     isPrimary = fields.Boolean(load_default=False)
 
 
-class TenureSchema(Schema):
+class TenureSchema(_ContractBody):
     id = fields.UUID(required=True)
     type = Text(max_length=100, required=True)
     startDate = IsoDate(required=True)
     endDate = IsoDate(allow_none=True)
     assetFullAddress = Text(max_length=500)
     assetId = Text(max_length=100)
-    uprn = fields.String(validate=validate.Regexp(r"^\d{1,12}$", error="must be 1 to 12 digits."))
+    uprn = Uprn()
     paymentReference = Text(max_length=100)
     propertyReference = Text(max_length=100)
+    isActive = ReadOnly(fields.Boolean(), metadata={"description": "Computed from the dates."})
 
     @post_load
     def _id_as_text(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
@@ -43,10 +94,10 @@ class TenureSchema(Schema):
         return data
 
 
-class AddressSchema(Schema):
+class AddressSchema(_ContractBody):
     fullAddress = Text(max_length=500, required=True)
     postcode = Postcode()
-    uprn = fields.String(validate=validate.Regexp(r"^\d{1,12}$", error="must be 1 to 12 digits."))
+    uprn = Uprn()
     type = Text(max_length=50)
     isCurrent = fields.Boolean(load_default=True)
 
@@ -67,11 +118,15 @@ class CrossReferenceSchema(Schema):
     )
 
 
-class _PersonFields(Schema):
-    """The writable fields of a person; subclasses say which are required."""
+class _PersonFields(_ContractBody):
+    """The writable fields of a person; subclasses say which are required.
 
-    title = fields.String(**_title, allow_none=True)
-    preferredTitle = fields.String(**_title, allow_none=True)
+    The fields the API computes or owns are accepted too, so a client may send back what it read;
+    they are ignored, except that `id` must be the path's (the views check it).
+    """
+
+    title = Vocabulary(TITLES, allow_none=True)
+    preferredTitle = Vocabulary(TITLES, allow_none=True)
     firstName = Name()
     middleName = Name(allow_none=True)
     surname = Name()
@@ -88,10 +143,7 @@ class _PersonFields(Schema):
     identifications = fields.List(fields.Nested(IdentificationSchema), allow_none=True)
     languages = fields.List(fields.Nested(LanguageSchema), allow_none=True)
     communicationRequirements = fields.List(Text(max_length=200), allow_none=True)
-    personTypes = fields.List(
-        fields.String(validate=validate.OneOf(PERSON_TYPES)),
-        validate=validate.Length(min=1, error="must name at least one person type."),
-    )
+    personTypes = fields.List(Vocabulary(**_PERSON_TYPE_ITEM), validate=_ONE_TYPE)
     tenures = fields.List(fields.Nested(TenureSchema), allow_none=True)
     addresses = fields.List(fields.Nested(AddressSchema), allow_none=True)
     crossReferences = fields.List(
@@ -103,17 +155,31 @@ class _PersonFields(Schema):
     )
     reason = Text(max_length=500, metadata={"description": "Why the person is created or changed."})
 
+    @post_load
+    def _empty_list_is_absent(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        """[] reads back as [] from an absent list: store it as absent, so that sending back
+        what was read changes nothing (on a PATCH it clears the list, like null)."""
+        for name in LIST_FIELDS & set(data):
+            if data[name] == []:
+                data[name] = None
+        return data
+
+    id = ReadOnly(fields.String(), metadata={"format": "uuid", "description": "The path's id."})
+    personRef = ReadOnly(fields.Integer())
+    versionNumber = ReadOnly(fields.Integer(), metadata={"description": "If-Match governs."})
+    isAMinor = ReadOnly(fields.Boolean())
+    links = ReadOnly(fields.List(fields.Dict()))
+    createdAt = ReadOnly(fields.String(), metadata={"format": "date-time"})
+    lastModified = ReadOnly(fields.String(), metadata={"format": "date-time"})
+    lastModifiedBy = ReadOnly(fields.String())
+
 
 class PersonCreateSchema(_PersonFields):
     """The body of a create: names, person types and a reason are required."""
 
     firstName = Name(required=True)
     surname = Name(required=True)
-    personTypes = fields.List(
-        fields.String(validate=validate.OneOf(PERSON_TYPES)),
-        required=True,
-        validate=validate.Length(min=1, error="must name at least one person type."),
-    )
+    personTypes = fields.List(Vocabulary(**_PERSON_TYPE_ITEM), required=True, validate=_ONE_TYPE)
     reason = Text(max_length=500, required=True)
 
     @validates_schema
@@ -147,6 +213,8 @@ class PersonSchema(Schema):
         system = fields.String()
         reference = fields.String()
         href = fields.String()
+        rel = fields.String(metadata={"description": "The relation (original contract)."})
+        type = fields.String(metadata={"description": "The HTTP method to follow it with."})
 
     id = fields.String(metadata={"format": "uuid"})
     personRef = fields.Integer()

@@ -17,7 +17,7 @@ from marshmallow import (
     validates_schema,
 )
 
-from service.api.fields import Name, Text
+from service.api.fields import Name, Text, Vocabulary
 from service.domain.dirty_values import (
     PARTIAL_DATE,
     Reading,
@@ -27,7 +27,6 @@ from service.domain.dirty_values import (
     read_postcode,
 )
 from service.domain.normalise import compact_ni
-from service.domain.vocabulary import PERSON_TYPES
 from service.matching.matcher import GRADES
 
 _NI_LIKE = re.compile(r"^[A-Z0-9]{1,9}$")
@@ -85,7 +84,7 @@ class SearchArgsSchema(Schema):
     postcode = Text(max_length=10)
     q = Text(max_length=200, metadata={"description": "Free text over names, addresses, ids."})
     personType = fields.List(
-        fields.String(validate=validate.OneOf(PERSON_TYPES)),
+        Vocabulary(setting="person_types"),
         metadata={"description": "Only people of these types (repeat the parameter)."},
     )
     includeDeceased = fields.Boolean(load_default=False)
@@ -249,7 +248,7 @@ class MatchPersonSchema(Schema):
     addresses = fields.List(fields.Nested(MatchAddressSchema), validate=validate.Length(max=20))
     address = Text(max_length=500, metadata={"description": "An address as free text."})
     postcode = Text(max_length=MAX_POSTCODE_LENGTH, metadata={"description": AS_GIVEN})
-    personTypes = fields.List(fields.String(validate=validate.OneOf(PERSON_TYPES)))
+    personTypes = fields.List(Vocabulary(setting="person_types"))
     includeDeceased = fields.Boolean(load_default=True)
 
     @post_load

@@ -1,4 +1,8 @@
-"""The closed vocabularies of the person model."""
+"""The vocabularies of the person model.
+
+Titles are closed. Person types are configured (`PERSON_TYPES` in service/config.py); the tuple
+here is the default: housing's types plus the council's other contacts.
+"""
 
 TITLES = ("Dr", "Master", "Miss", "Mr", "Mrs", "Ms", "Mx", "Other", "Rabbi", "Reverend")
 
@@ -10,6 +14,9 @@ PERSON_TYPES = (
     "Occupant",
     "HousingOfficer",
     "HousingAreaManager",
+    "Landlord",
+    "ManagingAgent",
+    "TMOContact",
 )
 
 # People recorded as council officers need no title.
@@ -47,3 +54,9 @@ LIST_FIELDS = frozenset(
         "crossReferences",
     }
 )
+
+
+def canonical(value: str, vocabulary: tuple[str, ...]) -> str | None:
+    """The vocabulary's own spelling of `value`, matched without regard to case; None if absent."""
+    folded = value.strip().casefold()
+    return next((known for known in vocabulary if known.casefold() == folded), None)

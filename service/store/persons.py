@@ -242,11 +242,24 @@ class PersonStore:
             current_version=int(current["versionNumber"]),
         )
 
-    def scan(self, segment: int = 0, total_segments: int = 1) -> Iterator[dict[str, Any]]:
-        """Every item, tombstones included, from one segment of a parallel scan."""
+    def approximate_count(self) -> int:
+        """Items in the table, tombstones included, as DynamoDB last counted them (hours old)."""
+        response = self._client.describe_table(TableName=self._table)
+        return int(response["Table"].get("ItemCount", 0))
+
+    def scan(
+        self, segment: int = 0, total_segments: int = 1, page_size: int | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """Every item, tombstones included, from one segment of a parallel scan.
+
+        One page (at most `page_size` items, else DynamoDB's 1 MB) is held at a time.
+        """
         paginator = self._client.get_paginator("scan")
         for page in paginator.paginate(
-            TableName=self._table, Segment=segment, TotalSegments=total_segments
+            TableName=self._table,
+            Segment=segment,
+            TotalSegments=total_segments,
+            PaginationConfig={"PageSize": page_size} if page_size else {},
         ):
             for item in page.get("Items", []):
                 yield from_item(item)

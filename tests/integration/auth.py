@@ -7,7 +7,12 @@ import time
 from service.auth import mint_token
 
 TEST_SECRET = "test-secret-for-the-person-index-suite-0123456789"
-ROLE_GROUPS = ["person-index-read", "person-index-write", "person-index-admin"]
+ROLE_GROUPS = [
+    "person-index-read",
+    "person-index-write",
+    "person-index-admin",
+    "person-index-export",
+]
 SERVICE_AREA_GROUPS = {
     "housing": "person-index-housing",
     "socialcare": "person-index-socialcare",

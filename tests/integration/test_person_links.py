@@ -84,6 +84,7 @@ def _use_links(app: Flask, tmp_path: Path, health_port: int, interval: float) ->
                 "system": "benefits",
                 "urlTemplate": "https://benefits.example.council/claims/{reference}",
                 "role": "read",
+                "rel": "benefitClaims",
             },
         ]
     }
@@ -124,12 +125,16 @@ def test_links_follow_cross_references_and_hide_a_service_while_it_is_down(
             "system": "tenures",
             "reference": "T/1",
             "href": "https://tenures.example.council/tenures/T%2F1",
+            "rel": "tenures",
+            "type": "GET",
         },
         {
             "service": "Benefits",
             "system": "benefits",
             "reference": "B1",
             "href": "https://benefits.example.council/claims/B1",
+            "rel": "benefitClaims",
+            "type": "GET",
         },
     ]
     health_url = f"http://127.0.0.1:{health_server.port}/health"

@@ -1,0 +1,151 @@
+"""The rules of merging a duplicate person into a survivor, and of taking the merge back.
+
+Pure: the API and the store (not yet built, see issue 11 point 3) apply these to the records they
+read and write in one transaction. The survivor keeps its own values; it gains every list item it
+lacks and every field it lacks; fields where both hold different values are conflicts, reported
+and left as the survivor has them. What the duplicate brought is recorded, so an unmerge takes
+back exactly that (unless staff changed it since).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from service.domain.tombstone import is_tombstone
+
+MERGED_INTO = "mergedInto"  # on the duplicate's merged record: the survivor's id
+MERGED_FROM = "mergedFrom"  # on the survivor: ids of the duplicates merged into it
+
+SCALAR_FIELDS = (
+    "title",
+    "preferredTitle",
+    "firstName",
+    "middleName",
+    "surname",
+    "preferredFirstName",
+    "preferredMiddleName",
+    "preferredSurname",
+    "placeOfBirth",
+    "dateOfBirth",
+    "dateOfDeath",
+    "gender",
+    "nationality",
+    "ethnicity",
+    "nationalInsuranceNo",
+)
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+# Each list field with the key that says two items are the same item.
+LIST_KEYS: dict[str, Callable[[Any], Any]] = {
+    "crossReferences": lambda ref: (ref["system"], ref["reference"]),
+    "tenures": lambda tenure: tenure["id"],
+    "addresses": lambda address: (address.get("uprn"), " ".join(address["fullAddress"].split())),
+    "identifications": lambda ident: (ident["identificationType"], ident["value"]),
+    "languages": lambda language: language["language"].casefold(),
+    "communicationRequirements": _same,
+    "personTypes": _same,
+}
+
+
+class MergeRefused(ValueError):
+    """The merge breaks a rule; the message says which, for the person who asked."""
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A field both persons hold with different values: the survivor's is kept."""
+
+    field: str
+    kept: Any
+    discarded: Any
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    """The survivor after the merge, the conflicts, and what the duplicate brought."""
+
+    person: dict[str, Any]
+    conflicts: list[Conflict]
+    brought_fields: dict[str, Any] = field(default_factory=dict)
+    brought_items: dict[str, list[Any]] = field(default_factory=dict)
+
+
+def refusal(survivor: dict[str, Any] | None, duplicate: dict[str, Any] | None) -> str | None:
+    """Why these two may not be merged, or None when they may."""
+    if survivor is None or duplicate is None:
+        return "both persons must exist"
+    if survivor["id"] == duplicate["id"]:
+        return "a person cannot be merged into itself"
+    for role, person in (("survivor", survivor), ("duplicate", duplicate)):
+        if person.get(MERGED_INTO):
+            return f"the {role} was merged into {person[MERGED_INTO]}: merge into that person"
+        if is_tombstone(person):
+            return f"the {role} was erased"
+    if duplicate.get(MERGED_FROM):
+        return "the duplicate holds merged persons of its own: unmerge them first (no chains)"
+    return None
+
+
+def merge(survivor: dict[str, Any], duplicate: dict[str, Any]) -> MergeResult:
+    """The survivor with what the duplicate adds; MergeRefused if the two may not be merged."""
+    reason = refusal(survivor, duplicate)
+    if reason:
+        raise MergeRefused(reason)
+    person = dict(survivor)
+    conflicts: list[Conflict] = []
+    brought_fields: dict[str, Any] = {}
+    for name in SCALAR_FIELDS:
+        theirs = duplicate.get(name)
+        if theirs is None:
+            continue
+        ours = survivor.get(name)
+        if ours is None:
+            person[name] = theirs
+            brought_fields[name] = theirs
+        elif ours != theirs:
+            conflicts.append(Conflict(name, ours, theirs))
+    brought_items: dict[str, list[Any]] = {}
+    for name, key in LIST_KEYS.items():
+        ours_list = list(survivor.get(name) or [])
+        known = {key(item) for item in ours_list}
+        added = [item for item in duplicate.get(name) or [] if key(item) not in known]
+        if added:
+            person[name] = ours_list + added
+            brought_items[name] = added
+    person[MERGED_FROM] = [*survivor.get(MERGED_FROM, []), duplicate["id"]]
+    return MergeResult(person, conflicts, brought_fields, brought_items)
+
+
+def taken_back(
+    survivor: dict[str, Any],
+    duplicate_id: str,
+    brought_fields: dict[str, Any],
+    brought_items: dict[str, list[Any]],
+) -> dict[str, Any]:
+    """The survivor without what the duplicate brought; values changed since the merge stay."""
+    if duplicate_id not in survivor.get(MERGED_FROM, []):
+        raise MergeRefused(f"person {duplicate_id} was not merged into {survivor['id']}")
+    person = dict(survivor)
+    for name, value in brought_fields.items():
+        if person.get(name) == value:
+            person.pop(name, None)
+    for name, items in brought_items.items():
+        key = LIST_KEYS[name]
+        brought = {key(item) for item in items}
+        kept = [item for item in person.get(name) or [] if key(item) not in brought]
+        if kept:
+            person[name] = kept
+        else:
+            person.pop(name, None)
+    remaining = [pid for pid in person[MERGED_FROM] if pid != duplicate_id]
+    if remaining:
+        person[MERGED_FROM] = remaining
+    else:
+        person.pop(MERGED_FROM)
+    return person
