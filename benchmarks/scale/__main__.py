@@ -69,9 +69,13 @@ def measure_pair(
     raw_requests: list[timing.Request],
     clients_count: int,
 ) -> report.Measured:
-    """The same queries through the API and raw, by the same number of clients."""
-    through_api = timing.run(api, requests, clients_count, f"{name} API")
-    direct = timing.run(raw, raw_requests, clients_count, f"{name} raw")
+    """The same queries through the API and raw, by the same number of clients (one client
+    alternates between the two; several send all through the API, then all raw)."""
+    if clients_count == 1:
+        through_api, direct = timing.run_alternating(api, requests, raw, raw_requests, name)
+    else:
+        through_api = timing.run(api, requests, clients_count, f"{name} API")
+        direct = timing.run(raw, raw_requests, clients_count, f"{name} raw")
     summary = report.Measured(name, through_api, direct)
     click.echo(report.latency_table([summary])[-1])
     return summary

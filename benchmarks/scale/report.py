@@ -77,6 +77,7 @@ def section(figures: Figures) -> str:
     search_recall, search_n = figures.search_recall
     match_recall, match_n = figures.match_recall
     paged = figures.paged
+    clients = figures.measured[-1].api.clients
     two_pages = sum(reply.body["pages"] == 2 for reply in paged.replies if reply.body)
     lines = [
         start,
@@ -103,8 +104,10 @@ def section(figures: Figures) -> str:
         "",
         f"{figures.queries} corrupted queries (the quality generator's `queries()` over this"
         f" population; {match_n} of people in the index), each sent once per row. Raw OpenSearch"
-        f" is the API's own request body (from `explain=true`) sent straight to the node by the"
-        f" same number of clients, in the same run:",
+        f" is the API's own request body (from `explain=true`) sent straight to the node in the"
+        f" same run: one client alternates, query by query, between the API and the raw body"
+        f" (both see the same moments of the machine's other load; its rate is one over the mean"
+        f" latency); {clients} clients send all through the API, then all raw:",
         "",
         *latency_table(figures.measured),
         "",
