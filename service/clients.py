@@ -50,7 +50,10 @@ def opensearch_client(settings: Settings, purpose: Purpose = "request") -> OpenS
         else settings.batch_timeout_seconds,
         "max_retries": 1 if request_path else 5,
         "retry_on_timeout": not request_path,
-        "http_compress": True,
+        # Compression costs CPU for nothing on a loopback or in-VPC link; on for batch clients,
+        # whose bodies are large. One pooled connection per thread of a threaded worker.
+        "http_compress": settings.opensearch_compress and not request_path,
+        "pool_maxsize": settings.opensearch_pool_size,
     }
     if settings.opensearch_auth == "sigv4":
         credentials = boto3.Session().get_credentials()

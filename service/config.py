@@ -205,6 +205,10 @@ class Settings:
     opensearch_alias: str = "persons"
     mappings_dir: Path = field(default=REPO_ROOT / "mappings")
 
+    # Connections kept per client: at least the threads a worker runs (WEB_THREADS).
+    opensearch_pool_size: int = 16
+    # Compress batch requests (bulk bodies); request-path calls are never compressed.
+    opensearch_compress: bool = True
     # Request-path clients fail fast; batch jobs (indexer, rebuild) wait longer.
     request_timeout_seconds: float = 5.0
     batch_timeout_seconds: float = 60.0
@@ -270,6 +274,8 @@ class Settings:
             opensearch_url=env.get("OPENSEARCH_URL", cls.opensearch_url).rstrip("/"),
             opensearch_auth=auth,
             opensearch_alias=env.get("OPENSEARCH_ALIAS", cls.opensearch_alias),
+            opensearch_pool_size=_int(env, "OPENSEARCH_POOL_SIZE", cls.opensearch_pool_size),
+            opensearch_compress=_bool(env, "OPENSEARCH_COMPRESS", cls.opensearch_compress),
             mappings_dir=mappings_dir,
             request_timeout_seconds=_float(
                 env, "REQUEST_TIMEOUT_SECONDS", cls.request_timeout_seconds

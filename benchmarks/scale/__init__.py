@@ -1,0 +1,1 @@
+"""The scale benchmark: `python -m benchmarks.scale --persons N` (see README.md here)."""

@@ -1,0 +1,133 @@
+"""Residents straight into a fresh index: the project's mapping and document builder, bulk load.
+
+DynamoDB is left out on purpose (the issue measures it separately): this is the index a million
+stored persons would produce, loaded as fast as this node takes it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from opensearchpy import OpenSearch
+from opensearchpy.helpers import parallel_bulk
+from tqdm import tqdm
+
+from benchmarks.scale.population import Population
+from service.api.schemas import PersonCreateSchema
+from service.bootstrap import ensure_index
+from service.config import Settings
+from service.domain.search_document import search_document
+
+CREATED_AT = "2026-01-01T00:00:00.000Z"
+CALLER = "scale-benchmark"
+# The create schema costs about a millisecond a person here: every VALIDATE_EVERY-th resident is
+# checked to be stored exactly as its create body says, which is what the generator promises.
+VALIDATE_EVERY = 100
+CHUNK_SIZE = 500
+BULK_THREADS = 2
+
+
+class GeneratorDrift(AssertionError):
+    """A generated body would not be stored as generated: the benchmark would index fiction."""
+
+
+@dataclass(frozen=True)
+class LoadFigures:
+    documents: int
+    seconds: float
+    index: str
+    store_bytes: int
+    primary_store_bytes: int
+    segments: int
+
+    @property
+    def rate(self) -> float:
+        return self.documents / self.seconds
+
+
+def stored_item(body: dict[str, Any], person_id: str, person_ref: int) -> dict[str, Any]:
+    """The item the store writes for this create body (as `PersonService.create` builds it)."""
+    data = {key: value for key, value in body.items() if key != "key" and value is not None}
+    return {
+        **data,
+        "id": person_id,
+        "personRef": person_ref,
+        "createdAt": CREATED_AT,
+        "lastModified": CREATED_AT,
+        "lastModifiedBy": CALLER,
+        "versionNumber": 1,
+    }
+
+
+def _actions(population: Population, index: str) -> Iterator[dict[str, Any]]:
+    schema = PersonCreateSchema()
+    for number, body in enumerate(population):
+        if number % VALIDATE_EVERY == 0:
+            submitted = {key: value for key, value in body.items() if key != "key"}
+            if schema.load(submitted) != submitted:
+                raise GeneratorDrift(f"{body['key']} is not stored as generated: {body}")
+        item = stored_item(body, population.id_of(body["key"]), number + 1)
+        yield {"_index": index, "_id": item["id"], "_source": search_document(item)}
+
+
+def _index_settings(client: OpenSearch, index: str) -> dict[str, Any]:
+    return client.indices.get_settings(index=index)[index]["settings"]["index"]
+
+
+def load(client: OpenSearch, settings: Settings, population: Population) -> LoadFigures:
+    """Create the alias's index (the latest mapping) and bulk-load every resident into it.
+
+    Replicas 0 and refresh off while loading, then both restored to the mapping's values and
+    the index refreshed: the timed part ends when every document is searchable.
+    """
+    index = ensure_index(client, settings)
+    before = _index_settings(client, index)
+    restore = {
+        "number_of_replicas": before.get("number_of_replicas", "0"),
+        "refresh_interval": before.get("refresh_interval"),  # None: back to the default
+    }
+    client.indices.put_settings(
+        index=index, body={"index": {"number_of_replicas": 0, "refresh_interval": "-1"}}
+    )
+    started = time.perf_counter()
+    progress = tqdm(total=len(population), desc="bulk load", unit="doc", smoothing=0.05)
+    for ok, result in parallel_bulk(
+        client,
+        _actions(population, index),
+        thread_count=BULK_THREADS,
+        chunk_size=CHUNK_SIZE,
+        queue_size=BULK_THREADS * 2,
+    ):
+        if not ok:
+            raise RuntimeError(f"bulk load failed: {result}")
+        progress.update()
+    progress.close()
+    client.indices.put_settings(index=index, body={"index": restore})
+    client.indices.refresh(index=index)
+    seconds = time.perf_counter() - started
+    return LoadFigures(len(population), seconds, index, *_sizes(client, index))
+
+
+def _sizes(client: OpenSearch, index: str) -> tuple[int, int, int]:
+    """Store size (all copies), primary store size and segment count of the index."""
+    row = client.cat.indices(index=index, format="json", bytes="b")[0]
+    stats = client.indices.stats(index=index, metric="segments")["indices"][index]
+    return (
+        int(row["store.size"]),
+        int(row["pri.store.size"]),
+        stats["primaries"]["segments"]["count"],
+    )
+
+
+def distinct_names(client: OpenSearch, index: str) -> tuple[int, int]:
+    """Distinct surnames and first names in the index (HyperLogLog, exact below 40,000)."""
+    aggregations = {
+        field: {"cardinality": {"field": f"{field}.keyword", "precision_threshold": 40_000}}
+        for field in ("surname", "firstName")
+    }
+    response = client.search(index=index, body={"size": 0, "aggs": aggregations})
+    values = response["aggregations"]
+    return values["surname"]["value"], values["firstName"]["value"]

@@ -1,0 +1,142 @@
+"""The scale figures as a BENCHMARKS.md section of their own, one per population size."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from benchmarks.quality.report import machine
+from benchmarks.scale.loading import LoadFigures
+from benchmarks.scale.timing import Run
+from benchmarks.scale.workload import PAGED_PAGE_SIZE
+
+TEN_MILLION = 10_000_000
+
+
+@dataclass(frozen=True)
+class Measured:
+    """One kind of request at one client count: through the API and replayed raw."""
+
+    name: str
+    api: Run
+    raw: Run
+
+
+@dataclass(frozen=True)
+class Figures:
+    persons: int
+    queries: int
+    command: str
+    load: LoadFigures
+    distinct_surnames: int
+    distinct_first_names: int
+    measured: list[Measured]
+    search_recall: tuple[float, int]
+    match_recall: tuple[float, int]
+    paged: Run
+    after_paged_status: int
+    api_workers: str
+    seconds: float
+    load_average: float  # of the machine, over the last 5 minutes at the end of the run
+
+
+def markers(persons: int) -> tuple[str, str]:
+    return f"<!-- scale-{persons}:start -->", f"<!-- scale-{persons}:end -->"
+
+
+def _ms(run: Run) -> str:
+    return " / ".join(f"{run.milliseconds(share):.0f}" for share in (0.5, 0.95, 0.99))
+
+
+def _gib(size: int) -> str:
+    return f"{size / 2**30:.2f} GiB"
+
+
+def latency_table(measured: list[Measured]) -> list[str]:
+    lines = [
+        "| requests | API p50 / p95 / p99 ms | API req/s | raw OpenSearch p50 / p95 / p99 ms"
+        " | raw req/s | API/raw at p50 | 5xx |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for row in measured:
+        ratio = row.api.milliseconds(0.5) / row.raw.milliseconds(0.5)
+        lines.append(
+            f"| {row.name} | {_ms(row.api)} | {row.api.per_second:.1f} | {_ms(row.raw)}"
+            f" | {row.raw.per_second:.1f} | {ratio:.2f}x | {row.api.server_errors} |"
+        )
+    return lines
+
+
+def section(figures: Figures) -> str:
+    """The whole section of one run."""
+    start, end = markers(figures.persons)
+    load = figures.load
+    per_doc = load.primary_store_bytes / load.documents
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    search_recall, search_n = figures.search_recall
+    match_recall, match_n = figures.match_recall
+    paged = figures.paged
+    clients = figures.measured[-1].api.clients
+    two_pages = sum(reply.body["pages"] == 2 for reply in paged.replies if reply.body)
+    lines = [
+        start,
+        f"## Scale: {figures.persons:,} persons",
+        "",
+        f"Command: `{figures.command}`",
+        "",
+        f"Run {now} on {machine()}, shared with other work (load average"
+        f" {figures.load_average:.1f} over the run's last 5 minutes); {figures.seconds:.0f} s"
+        f" in all."
+        f" One OpenSearch 2.19 node of the benchmark's own (1 shard, the project's mapping);"
+        f" the API under gunicorn ({figures.api_workers}) pointed at it; clients are threads of"
+        f" the benchmark on the same host. Residents: {figures.distinct_surnames:,} distinct"
+        f" surnames and {figures.distinct_first_names:,} distinct first names (Zipf-Mandelbrot"
+        f" draws over long pools, see `benchmarks/scale/population.py`).",
+        "",
+        "| load | value |",
+        "|---|---|",
+        f"| bulk load (generate, build documents, `parallel_bulk`, refresh) "
+        f"| {load.rate:,.0f} docs/s ({load.documents:,} in {load.seconds:.0f} s) |",
+        f"| index on disk right after the load | {_gib(load.store_bytes)}"
+        f" ({per_doc:,.0f} bytes a person, {load.segments} segments) |",
+        f"| the same per person, times 10 million | {_gib(int(per_doc * TEN_MILLION))} a copy |",
+        "",
+        f"{figures.queries} corrupted queries (the quality generator's `queries()` over this"
+        f" population; {match_n} of people in the index), each sent once per row. Raw OpenSearch"
+        f" is the API's own request body (from `explain=true`) sent straight to the node in the"
+        f" same run: one client alternates, query by query, between the API and the raw body"
+        f" (both see the same moments of the machine's other load; its rate is one over the mean"
+        f" latency); {clients} clients send all through the API, then all raw:",
+        "",
+        *latency_table(figures.measured),
+        "",
+        "| quality at this size | recall@1 |",
+        "|---|---|",
+        f"| staff search (`GET /persons`, first name, surname, date of birth) "
+        f"| {search_recall:.3f} ({search_n} queries) |",
+        f"| duplicate check (`POST /persons/matches`) | {match_recall:.3f} ({match_n} queries) |",
+        "",
+        f"Paged searches: {len(paged.replies)} surname searches of {PAGED_PAGE_SIZE} a page"
+        f" from {paged.clients} clients, each following `nextCursor` once when there is one"
+        f" ({two_pages} had a next page): {paged.server_errors} answers 5xx, p50 / p95 / p99"
+        f" {_ms(paged)} ms for both pages, {paged.per_second:.1f} searches/s; a search right"
+        f" after answered {figures.after_paged_status}.",
+        "",
+        "For an estimate at 10 million persons see `benchmarks/scale/README.md`.",
+        end,
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def write(path: Path, persons: int, text: str) -> None:
+    """Replace the section of this size in `path` (or append it); other sections are left."""
+    start, end = markers(persons)
+    current = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
+    if start in current and end in current:
+        before, rest = current.split(start, 1)
+        after = rest.split(end, 1)[1].lstrip("\n")
+        updated = before + text + ("\n" + after if after else "")
+    else:
+        updated = current.rstrip("\n") + "\n\n" + text
+    path.write_text(updated, encoding="utf-8")
