@@ -81,8 +81,9 @@ def data_table(results: list[DatasetResult]) -> list[str]:
     lines = [
         "| dataset | originals | stored | not stored: no first name or surname | stored without"
         " DOB (create refused it) | stored on a retry after a timeout | other create refusals"
-        " | duplicates queried | of originals not stored | duplicate checks refused, by field |",
-        "|---" * 10 + "|",
+        " | duplicates queried | of originals not stored | duplicate checks refused, by field"
+        " | duplicate checks retried after a 503 |",
+        "|---" * 11 + "|",
     ]
     for r in results:
         reg = r.register
@@ -91,7 +92,7 @@ def data_table(results: list[DatasetResult]) -> list[str]:
         lines.append(
             f"| {TITLES[r.name]} | {r.originals} | {len(reg.stored)} | {reg.no_name}"
             f" | {reg.without_birth} | {reg.recovered} | {other} | {r.duplicates}"
-            f" | {r.truth_absent} | {refused} |"
+            f" | {r.truth_absent} | {refused} | {r.retried} |"
         )
     return lines
 
