@@ -150,6 +150,8 @@ def load_register(settings: Settings, dataset: febrl_data.Dataset) -> Register:
             body = {k: v for k, v in body.items() if k != "dateOfBirth"}
             register.without_birth += 1
             status, answer = api.create(body)
+        if status >= 500:
+            raise click.ClickException(f"{rec.key}: the store failed: {status} {answer}")
         if status != 201 and (found := _held(api, body)):
             status, answer = 201, found
             register.recovered += 1
