@@ -270,9 +270,13 @@ def _miss(
 def run(
     names: tuple[str, ...], model: Path | None, output: Path, misses_path: Path | None
 ) -> list[DatasetResult]:
-    """Measure every named dataset, each in a register of its own; write BENCHMARKS.md."""
+    """Measure every named dataset, each in a register of its own; write BENCHMARKS.md.
+
+    The section and the misses are written after each dataset, so an interrupted run keeps the
+    figures of the datasets it finished (the section names those it did not measure).
+    """
     started = time.monotonic()
-    results = []
+    results: list[DatasetResult] = []
     misses: list[dict[str, Any]] = []
     with servers() as (dynamodb, search):
         for name in names:
@@ -284,10 +288,13 @@ def run(
                 results.append(measure(dataset, settings, misses))
             finally:
                 drop_isolated(settings)
-    text = febrl_report.section(results, model, COMMAND, time.monotonic() - started)
-    febrl_report.write(output, text, model)
-    if misses_path:
-        misses_path.write_text("".join(json.dumps(m) + "\n" for m in misses), encoding="utf-8")
+            unmeasured = [n for n in names if n not in {r.name for r in results}]
+            seconds = time.monotonic() - started
+            text = febrl_report.section(results, model, COMMAND, seconds, unmeasured)
+            febrl_report.write(output, text, model)
+            if misses_path:
+                lines = "".join(json.dumps(m) + "\n" for m in misses)
+                misses_path.write_text(lines, encoding="utf-8")
     return results
 
 

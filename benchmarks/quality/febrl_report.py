@@ -137,6 +137,7 @@ def section(
     model: Path | None,
     command: str,
     seconds: float,
+    unmeasured: list[str] | None = None,
 ) -> str:
     """The whole BENCHMARKS.md section of a run with one model."""
     start, end = markers(model)
@@ -159,6 +160,11 @@ def section(
         "",
         *figures_table(results, model_label),
         "",
+        *(
+            [f"Not measured in this run: {', '.join(TITLES[n] for n in unmeasured)}.", ""]
+            if unmeasured
+            else []
+        ),
         "The ceiling compares each duplicate with every stored original, no index: Jaro-Winkler"
         " of first names and surnames (or crossed over, whichever is higher), date of birth (1"
         " exact, 0.5 one character off) and the token set similarity of the addresses, summed;"
