@@ -286,15 +286,16 @@ def run(
             ensure_index(clients.opensearch_client(settings, "batch"), settings)
             try:
                 results.append(measure(dataset, settings, misses))
+                # Written before the tables are dropped, so a failing drop loses no figures.
+                unmeasured = [n for n in names if n not in {r.name for r in results}]
+                seconds = time.monotonic() - started
+                text = febrl_report.section(results, model, COMMAND, seconds, unmeasured)
+                febrl_report.write(output, text, model)
+                if misses_path:
+                    lines = "".join(json.dumps(m) + "\n" for m in misses)
+                    misses_path.write_text(lines, encoding="utf-8")
             finally:
                 drop_isolated(settings)
-            unmeasured = [n for n in names if n not in {r.name for r in results}]
-            seconds = time.monotonic() - started
-            text = febrl_report.section(results, model, COMMAND, seconds, unmeasured)
-            febrl_report.write(output, text, model)
-            if misses_path:
-                lines = "".join(json.dumps(m) + "\n" for m in misses)
-                misses_path.write_text(lines, encoding="utf-8")
     return results
 
 
