@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -77,3 +78,31 @@ def rank_grades(keys: Sequence[str]) -> list[tuple[str, str | None]]:
     """The baseline's grades (it has no model): rank 1 certain, 2-3 probable, 4-10 possible."""
     grades = ["certain", "probable", "probable"] + ["possible"] * 7
     return [(key, grades[i] if i < len(grades) else None) for i, key in enumerate(keys)]
+
+
+EMPTY = "empty answer"
+RANKED_2_TO_10 = "truth ranked 2-10"
+NOT_IN_TOP_10 = "wrong first, truth not in the top 10"
+
+
+def miss_kind(answer: Answer) -> str | None:
+    """Why a query whose person is in the index did not get that person first (None if it did).
+
+    Queries of people not in the index are never misses: for them an empty answer is right.
+    """
+    if answer.truth is None:
+        return None
+    if not answer.ranked:
+        return EMPTY
+    rank = _rank(answer)
+    if rank == 1:
+        return None
+    return NOT_IN_TOP_10 if rank is None else RANKED_2_TO_10
+
+
+def percentiles(values: Sequence[float], shares: Sequence[float]) -> list[float]:
+    """The given percentiles (0.5 for the median) of a sample, by linear interpolation."""
+    if len(values) < 2:
+        return [values[0] if values else float("nan") for _ in shares]
+    cuts = statistics.quantiles(values, n=100, method="inclusive")
+    return [cuts[round(share * 100) - 1] for share in shares]

@@ -134,12 +134,12 @@ def section(
     return "\n".join(lines) + "\n"
 
 
-def write(path: Path, text: str) -> None:
-    """Replace this benchmark's section of `path` (or append it), leaving other sections alone."""
+def write(path: Path, text: str, start: str = START, end: str = END) -> None:
+    """Replace the section between `start` and `end` (or append it), leaving the others alone."""
     current = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    if START in current and END in current:
-        before, rest = current.split(START, 1)
-        after = rest.split(END, 1)[1].lstrip("\n")
+    if start in current and end in current:
+        before, rest = current.split(start, 1)
+        after = rest.split(end, 1)[1].lstrip("\n")
         updated = before + text + ("\n" + after if after else "")
     else:
         updated = current.rstrip("\n") + "\n\n" + text
