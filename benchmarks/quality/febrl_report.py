@@ -143,7 +143,7 @@ def section(
     start, end = markers(model)
     model_label = label(model)
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    shown = command if model is None else f"{command} --model {model}"
+    shown = command if model is None or "--learned" in command else f"{command} --model {model}"
     lines = [
         start,
         f"## Duplicate check on FEBRL 1, 2 and 3: {model_label}",

@@ -12,7 +12,11 @@ from benchmarks.quality.metrics import GRADES, Figures
 
 START = "<!-- quality-benchmark:start -->"
 END = "<!-- quality-benchmark:end -->"
-TARGETS = {"recall@1": 0.95, "recall@10": 0.99, "certain precision": 0.99}
+# Issue 9's targets for the duplicate check.
+TARGETS = {"recall@1": 0.99, "recall@10": 0.997, "certain precision": 0.995}
+# Grades compared with the baseline's: `possible` may be weak by design (a candidate that shares
+# anything is answered rather than dropped), so its precision is read with its count instead.
+COMPARED_GRADES = ("certain", "probable")
 
 
 def machine() -> str:
@@ -70,7 +74,7 @@ def verdict(methods: dict[str, Figures], model: str, baseline: str) -> list[str]
         ("recall@10", ours.recall_at_10, base.recall_at_10),
         ("MRR", ours.mrr, base.mrr),
     ]
-    pairs += [(f"precision `{g}`", ours.precision[g], base.precision[g]) for g in GRADES]
+    pairs += [(f"precision `{g}`", ours.precision[g], base.precision[g]) for g in COMPARED_GRADES]
     behind = [name for name, a, b in pairs if a is not None and b is not None and a <= b]
     lines.append(
         "- ahead of the baseline on every figure: "
@@ -105,10 +109,16 @@ def section(
         "",
         "Targets of the duplicate check, as measured in this run:",
         "",
-        *verdict(methods, next(iter(methods)), list(methods)[-1]),
-        "",
-        "Targets (match): recall@1 >= 0.95, recall@10 >= 0.99, precision of `certain` >= 0.99, and"
-        " ahead of the baseline on every figure. The baseline is one plain `multi_match` with"
+        *[
+            line
+            for name in list(methods)[:-1]
+            if name.startswith("match")
+            for line in [f"{name}:", "", *verdict(methods, name, list(methods)[-1]), ""]
+        ],
+        "Targets (match, issue 9): recall@1 >= 0.99, recall@10 >= 0.997, precision of `certain` >="
+        " 0.995, and ahead of the baseline on recall, MRR and the precision of `certain` and"
+        " `probable` (`possible` may be weak by design: read its precision with its count)."
+        " The baseline is one plain `multi_match` with"
         " fuzziness AUTO over firstName and surname; having no model, it is graded by rank (1st"
         " `certain`, 2nd-3rd `probable`, 4th-10th `possible`). Search is the staff search"
         " (`GET /persons` with firstName, surname and dateOfBirth); it has no grades.",
