@@ -66,7 +66,7 @@ def verdict(methods: dict[str, Figures], model: str, baseline: str) -> list[str]
     for name, value, target in checks:
         met = value is not None and value >= target
         lines.append(
-            f"- {name}: {_value(value)} against a target of {target:.2f}:"
+            f"- {name}: {_value(value)} against a target of {target:.3f}:"
             f" {'met' if met else '**not met**'}."
         )
     pairs = [
