@@ -36,6 +36,8 @@ class Request:
     path: str
     body: dict[str, Any] | None = None
     headers: dict[str, str] | None = None
+    # A multi-search: these JSON lines are sent as NDJSON instead of `body`.
+    lines: list[dict[str, Any]] | None = None
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,9 @@ class Target:
     def send(self, request: Request) -> Reply:
         data = None if request.body is None else json.dumps(request.body).encode()
         headers = {**self._headers, **(request.headers or {})}
+        if request.lines is not None:
+            data = "".join(json.dumps(line) + "\n" for line in request.lines).encode()
+            headers["Content-Type"] = "application/x-ndjson"
         started = time.perf_counter()
         response = self._pool().request(request.method, request.path, body=data, headers=headers)
         seconds = time.perf_counter() - started

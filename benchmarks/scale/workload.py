@@ -48,13 +48,19 @@ def send_paged(target: Target, request: Request) -> Reply:
 
 
 def raw_request(explained: Reply, alias: str) -> Request:
-    """The OpenSearch request the API ran for an `explain=true` answer (`explain.query`)."""
+    """The OpenSearch request the API ran for an `explain=true` answer (`explain.query`, or the
+    duplicate check's `explain.queries`, sent as the same multi-search)."""
     if explained.status != 200 or not isinstance(explained.body, dict):
         raise RuntimeError(f"explain request failed: {explained.status} {explained.body}")
     explain = explained.body.get("explain") or {}
+    index = explain.get("index") or alias
+    if "queries" in explain:  # the duplicate check: its candidate queries, one multi-search
+        lines: list[dict[str, Any]] = []
+        for body in explain["queries"].values():
+            lines += [{"index": index}, body]
+        return Request("POST", "/_msearch", lines=lines)
     if "query" not in explain:
         raise RuntimeError(f"no explain.query in the answer: {sorted(explained.body)}")
-    index = explain.get("index") or alias
     return Request("POST", f"/{index}/_search", body=explain["query"])
 
 

@@ -185,3 +185,18 @@ def test_a_run_replaces_only_its_own_size_section(tmp_path: Path) -> None:
     text = path.read_text()
     assert "kept" in text and "second" in text and "first" not in text
     assert text.count(start) == 1 and "<!-- scale-200:start -->" in text
+
+
+def test_a_duplicate_check_is_replayed_as_the_same_multi_search() -> None:
+    from benchmarks.scale.timing import Reply
+    from benchmarks.scale.workload import raw_request
+
+    queries = {"any": {"size": 30}, "dateOfBirth": {"size": 20}}
+    request = raw_request(Reply(200, 0.01, {"explain": {"queries": queries}}), "persons-x")
+    assert (request.method, request.path) == ("POST", "/_msearch")
+    assert request.lines == [
+        {"index": "persons-x"},
+        {"size": 30},
+        {"index": "persons-x"},
+        {"size": 20},
+    ]
