@@ -102,6 +102,31 @@ def _birth(rng: random.Random) -> str:
     return (date(1935, 1, 1) + timedelta(days=rng.randrange(0, 365 * 70))).isoformat()
 
 
+def resident_body(
+    rng: random.Random,
+    key: str,
+    first_name: str,
+    middle: dict[str, str],
+    surname: str,
+    address: dict[str, Any],
+    reason: str,
+) -> dict[str, Any]:
+    """One valid create body with its ground-truth `key` (title, date of birth, NI number and
+    person type drawn from `rng`, in that order)."""
+    return {
+        "key": key,
+        "title": rng.choice(TITLES),
+        "firstName": first_name,
+        **middle,
+        "surname": surname,
+        "dateOfBirth": _birth(rng),
+        "nationalInsuranceNo": ni_number(rng),
+        "personTypes": [rng.choice(("Tenant", "HouseholdMember", "Leaseholder"))],
+        "addresses": [dict(address)],
+        "reason": reason,
+    }
+
+
 def residents(count: int, seed: int = 11) -> list[dict[str, Any]]:
     """`count` valid create bodies; each has a `key` (ground truth) to strip before posting."""
     rng = random.Random(seed)
@@ -117,18 +142,15 @@ def residents(count: int, seed: int = 11) -> list[dict[str, Any]]:
                 if middle_name != first_name:
                     middle = {"middleName": middle_name}
             people.append(
-                {
-                    "key": f"r{len(people)}",
-                    "title": rng.choice(TITLES),
-                    "firstName": first_name,
-                    **middle,
-                    "surname": surname,
-                    "dateOfBirth": _birth(rng),
-                    "nationalInsuranceNo": ni_number(rng),
-                    "personTypes": [rng.choice(("Tenant", "HouseholdMember", "Leaseholder"))],
-                    "addresses": [dict(address)],
-                    "reason": "Quality benchmark",
-                }
+                resident_body(
+                    rng,
+                    f"r{len(people)}",
+                    first_name,
+                    middle,
+                    surname,
+                    address,
+                    "Quality benchmark",
+                )
             )
     return people
 

@@ -30,7 +30,7 @@ from typing import Any, overload
 
 from nicknames import NickNamer
 
-from benchmarks.quality.generator import TITLES, _address, _birth, ni_number
+from benchmarks.quality.generator import _address, resident_body
 from benchmarks.quality.names import FIRST_NAMES, SURNAMES
 
 BLOCK = 1000
@@ -190,15 +190,6 @@ class Population(Sequence[dict[str, Any]]):
             middle_name = self.first_names.draw(rng)
             if middle_name != first_name:
                 middle = {"middleName": middle_name}
-        return {
-            "key": f"r{number}",
-            "title": rng.choice(TITLES),
-            "firstName": first_name,
-            **middle,
-            "surname": surname,
-            "dateOfBirth": _birth(rng),
-            "nationalInsuranceNo": ni_number(rng),
-            "personTypes": [rng.choice(("Tenant", "HouseholdMember", "Leaseholder"))],
-            "addresses": [dict(address)],
-            "reason": "Scale benchmark",
-        }
+        return resident_body(
+            rng, f"r{number}", first_name, middle, surname, address, "Scale benchmark"
+        )
