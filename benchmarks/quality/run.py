@@ -24,6 +24,7 @@ import click
 from tqdm import tqdm
 
 from benchmarks.quality import report
+from benchmarks.quality.baseline import baseline_hits
 from benchmarks.quality.generator import Query, queries, residents
 from benchmarks.quality.metrics import Answer, figures, rank_grades
 from devstack.isolation import drop_isolated, isolated_settings
@@ -35,9 +36,7 @@ from service.bootstrap import ensure_index, ensure_tables
 from service.config import REPO_ROOT, AuthSettings, Settings
 from service.matching import training
 from service.matching.model import hand_set_model
-from service.search.cursor import CursorCodec
 from service.search.register import live_documents
-from service.search.searcher import PersonSearch
 
 COMMAND = ".venv/bin/python -m benchmarks.quality.run"
 
@@ -217,11 +216,6 @@ def _measure(
     drain(build_poller(settings), max_polls=100000)
     search_client.indices.refresh(index=settings.opensearch_alias)
     learned_client = _learned_model_client(settings, search_client, output)
-    searcher = PersonSearch(
-        search_client,
-        settings.opensearch_alias,
-        CursorCodec(settings.cursor_secret, settings.max_page_size),
-    )
 
     answers: dict[str, list[Answer]] = {"match": [], "learned": [], "search": [], "baseline": []}
     missed: list[dict[str, Any]] = []
@@ -278,7 +272,13 @@ def _measure(
                 }
             )
 
-        hits = searcher.baseline(person.get("firstName"), person.get("surname"), 10)
+        hits = baseline_hits(
+            search_client,
+            settings.opensearch_alias,
+            person.get("firstName"),
+            person.get("surname"),
+            10,
+        )
         answers["baseline"].append(Answer(query.key, rank_grades([key_of[h["_id"]] for h in hits])))
 
     measured = {name: figures(items) for name, items in answers.items()}

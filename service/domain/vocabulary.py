@@ -43,7 +43,6 @@ OPTIONAL_FIELDS = (
     "addresses",
     "crossReferences",
 )
-REQUIRED_FIELDS = ("firstName", "surname", "personTypes")
 LIST_FIELDS = frozenset(
     {
         "identifications",

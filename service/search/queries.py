@@ -353,25 +353,3 @@ def candidate_bodies(params: SearchParams, size: int) -> dict[str, dict[str, Any
             params, BLOCK_SIZES["nationalInsuranceNo"], names + dob_clauses, ni
         )
     return bodies
-
-
-def baseline_body(first_name: str | None, surname: str | None, size: int) -> dict[str, Any]:
-    """The benchmark's baseline: one plain multi_match with fuzziness AUTO over the name fields."""
-    text = " ".join(value for value in (first_name, surname) if value)
-    return {
-        "size": size,
-        "query": {
-            "bool": {
-                "must": [
-                    {
-                        "multi_match": {
-                            "query": text,
-                            "fields": ["firstName", "surname"],
-                            "fuzziness": "AUTO",
-                        }
-                    }
-                ],
-                "filter": [LIVE_ONLY],
-            }
-        },
-    }

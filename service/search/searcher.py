@@ -10,7 +10,7 @@ from opensearchpy.exceptions import TransportError
 
 from service.matching.model import MatchModel
 from service.search.cursor import Cursor, CursorCodec
-from service.search.queries import SearchParams, baseline_body, candidate_bodies, search_body
+from service.search.queries import SearchParams, candidate_bodies, search_body
 from service.search.rerank import model_query, rerank, window_page
 
 
@@ -157,8 +157,3 @@ class PersonSearch:
                         clauses | set(hit.get("matched_queries") or [])
                     )
         return bodies, list(hits.values())
-
-    def baseline(self, first_name: str | None, surname: str | None, size: int) -> list[dict]:
-        """Hits of the benchmark's baseline query, best first."""
-        body = baseline_body(first_name, surname, size)
-        return self._client.search(index=self._alias, body=body)["hits"]["hits"]

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 
+from benchmarks.quality.baseline import baseline_body
 from service.domain.dirty_values import is_real_date
 from service.domain.search_document import date_of_birth_masks, date_of_birth_parts
 from service.search.queries import (
     SearchParams,
-    baseline_body,
     candidate_bodies,
     date_of_birth_clauses,
     search_body,
