@@ -31,6 +31,7 @@ from typing import Any
 import click
 
 from benchmarks.indexing.__main__ import machine
+from benchmarks.quality import report as sections
 from benchmarks.quality.generator import residents
 from benchmarks.quality.run import servers
 from devstack.isolation import drop_isolated, isolated_settings
@@ -199,13 +200,7 @@ def own_dynamodb() -> Iterator[tuple[str, int]]:
 
 def write_markdown(section: str) -> None:
     """Replace this benchmark's section of BENCHMARKS.md (other sections are left alone)."""
-    text = BENCHMARKS_MD.read_text() if BENCHMARKS_MD.exists() else "# Benchmarks\n"
-    if START in text and END in text:
-        before, rest = text.split(START, 1)
-        text = before + section + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    BENCHMARKS_MD.write_text(text)
+    sections.write(BENCHMARKS_MD, section.rstrip("\n") + "\n", START, END)
 
 
 @click.command()

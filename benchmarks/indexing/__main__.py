@@ -23,6 +23,7 @@ from typing import Any
 import click
 from opensearchpy.helpers import bulk
 
+from benchmarks.quality import report as sections
 from benchmarks.quality.run import servers
 from devstack.isolation import drop_isolated, isolated_settings
 from indexer.rebuild import Rebuild
@@ -159,14 +160,7 @@ def _section(rows: Iterator[str], notes: list[str]) -> str:
 
 def write_markdown(section: str) -> None:
     """Replace this benchmark's section of BENCHMARKS.md (other sections are left alone)."""
-    text = BENCHMARKS_MD.read_text() if BENCHMARKS_MD.exists() else "# Benchmarks\n"
-    if START in text and END in text:
-        before, rest = text.split(START, 1)
-        after = rest.split(END, 1)[1]
-        text = before + section + after
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    BENCHMARKS_MD.write_text(text)
+    sections.write(BENCHMARKS_MD, section.rstrip("\n") + "\n", START, END)
 
 
 @click.command()

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from benchmarks.quality import report as sections
 from benchmarks.quality.report import machine
 from benchmarks.scale.loading import LoadFigures
 from benchmarks.scale.timing import Run
@@ -131,12 +132,4 @@ def section(figures: Figures) -> str:
 
 def write(path: Path, persons: int, text: str) -> None:
     """Replace the section of this size in `path` (or append it); other sections are left."""
-    start, end = markers(persons)
-    current = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    if start in current and end in current:
-        before, rest = current.split(start, 1)
-        after = rest.split(end, 1)[1].lstrip("\n")
-        updated = before + text + ("\n" + after if after else "")
-    else:
-        updated = current.rstrip("\n") + "\n\n" + text
-    path.write_text(updated, encoding="utf-8")
+    sections.write(path, text, *markers(persons))
