@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from collections.abc import Iterator
@@ -20,9 +19,8 @@ from service.config import Settings
 from service.importing.importer import Importer, ImportOptions
 from service.importing.progress import Progress, file_fingerprint
 from service.importing.rows import READERS, Record, file_format, record_numbers
-from service.matching import training
-from service.matching.model import hand_set_model, load_model
-from service.search.register import count_live, live_documents
+from service.matching.learning import RegisterTooSmall, learn_from_register
+from service.matching.model import load_model
 from service.store.persons import PersonStore
 
 
@@ -104,31 +102,25 @@ def train_model(
     frequencies; write it to OUT. Retrain after a large load and every few months."""
     settings = _batch_settings()
     client = clients.opensearch_client(settings, "batch")
-    total = count_live(client, settings.opensearch_alias)
-    documents = list(
-        tqdm(live_documents(client, settings.opensearch_alias), total=total, desc="read register")
-    )
-    if len(documents) < 2:
-        raise click.ClickException(f"the register holds {len(documents)} live persons: too few")
-    begin = load_model(start) if start else hand_set_model()
-    learned = training.train(
-        documents,
-        begin,
-        random_pair_count=random_pairs,
-        max_blocked_pairs=max_pairs,
-        seed=seed,
-        progress=lambda items, label, count: tqdm(items, desc=label, total=count),
-    )
-    partial = out.with_name(out.name + ".partial")
-    partial.write_text(json.dumps(learned.to_json(), indent=1) + "\n", encoding="utf-8")
-    partial.replace(out)
+    try:
+        learned, persons = learn_from_register(
+            client,
+            settings.opensearch_alias,
+            out,
+            load_model(start) if start else None,
+            random_pairs=random_pairs,
+            max_pairs=max_pairs,
+            seed=seed,
+        )
+    except RegisterTooSmall as exc:
+        raise click.ClickException(str(exc)) from exc
     for field in ("firstName", "surname", "dateOfBirth", "address"):
         exact = "same" if field == "address" else "exact"
         click.echo(
             f"{field}: {exact} {learned.weight(field, exact):+.1f}, "
             f"different {learned.weight(field, 'different'):+.1f}"
         )
-    click.echo(f"model of {len(documents)} persons written to {out}")
+    click.echo(f"model of {persons} persons written to {out}")
 
 
 def _records(source: Path, fmt: str, after: int) -> Iterator[Record]:

@@ -39,9 +39,7 @@ from service.config import REPO_ROOT, Settings
 from service.importing.importer import Importer, ImportOptions
 from service.importing.progress import Progress, file_fingerprint
 from service.importing.rows import READERS
-from service.matching import training
-from service.matching.model import hand_set_model
-from service.search.register import live_documents
+from service.matching.learning import learn_from_register
 from service.store.persons import PersonStore
 
 COMMAND = ".venv/bin/python -m benchmarks.quality.febrl"
@@ -204,14 +202,8 @@ def _refusal(answer: dict[str, Any]) -> str:
 
 def _train(settings: Settings, search: Any, work: Path) -> Path:
     """A model learned from this dataset's register, as `person-index train-model` learns it."""
-    documents = list(live_documents(search, settings.opensearch_alias))
-    learned = training.train(
-        documents,
-        hand_set_model(),
-        progress=lambda items, label, count: tqdm(items, desc=label, total=count),
-    )
     path = work / "model.json"
-    path.write_text(json.dumps(learned.to_json()), encoding="utf-8")
+    learn_from_register(search, settings.opensearch_alias, path)
     return path
 
 

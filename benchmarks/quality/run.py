@@ -34,9 +34,7 @@ from service.app import create_app
 from service.auth import mint_token
 from service.bootstrap import ensure_index, ensure_tables
 from service.config import REPO_ROOT, AuthSettings, Settings
-from service.matching import training
-from service.matching.model import hand_set_model
-from service.search.register import live_documents
+from service.matching.learning import learn_from_register
 
 COMMAND = ".venv/bin/python -m benchmarks.quality.run"
 
@@ -175,15 +173,9 @@ def _post_with_retries(client: Any, payload: dict[str, Any], headers: dict[str, 
 
 def _learned_model_client(settings: Settings, search_client: Any, output: Path) -> Any:
     """A test client of an app that matches with a model learned from the loaded register."""
-    documents = list(live_documents(search_client, settings.opensearch_alias))
-    learned = training.train(
-        documents,
-        hand_set_model(),
-        progress=lambda items, label, count: tqdm(items, desc=label, total=count),
-    )
     path = output.parent / ".run" / f"quality-model-{settings.opensearch_alias}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(learned.to_json()), encoding="utf-8")
+    learn_from_register(search_client, settings.opensearch_alias, path)
     return create_app(replace(settings, match_model_file=path)).test_client()
 
 

@@ -223,6 +223,13 @@ def load_model(path: Path) -> MatchModel:
     return model_from_json(data, str(path))
 
 
+def save_model(model: MatchModel, path: Path) -> None:
+    """Write a model file whole or not at all (a reader never sees half a file)."""
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(json.dumps(model.to_json(), indent=1) + "\n", encoding="utf-8")
+    partial.replace(path)
+
+
 @cache
 def hand_set_model() -> MatchModel:
     """The documented starting point: m and u set by hand (models/hand-set.json)."""
