@@ -12,6 +12,7 @@ from service import clients
 from service.config import Settings
 from service.erasure import Erasure
 from service.links import Links
+from service.matching.matcher import Matcher
 from service.matching.model import MatchModel, hand_set_model, load_model
 from service.persons import PersonService
 from service.search.cursor import CursorCodec
@@ -34,6 +35,7 @@ class Backends:
     persons: PersonService
     search: PersonSearch
     match_model: MatchModel
+    matcher: Matcher
     history: HistoryStore
     indexer_status: IndexerStatusReader
     extended: ExtendedStore
@@ -54,18 +56,20 @@ class Backends:
         match_model = (
             load_model(settings.match_model_file) if settings.match_model_file else hand_set_model()
         )
+        search = PersonSearch(
+            opensearch,
+            settings.opensearch_alias,
+            CursorCodec(settings.cursor_secret, settings.max_page_size),
+            match_model,
+        )
         return cls(
             settings=settings,
             dynamodb=dynamodb,
             opensearch=opensearch,
             persons=PersonService(store, Erasure(history, extended)),
-            search=PersonSearch(
-                opensearch,
-                settings.opensearch_alias,
-                CursorCodec(settings.cursor_secret, settings.max_page_size),
-                match_model,
-            ),
+            search=search,
             match_model=match_model,
+            matcher=Matcher(search, match_model),
             history=history,
             indexer_status=IndexerStatusReader(dynamodb, settings.checkpoints_table),
             extended=extended,
