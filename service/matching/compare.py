@@ -83,14 +83,16 @@ def name_level(query: str | None, candidates: Iterable[str | None], nicknames: b
     names = [fold_name(c) for c in candidates if c]
     if not folded or not names:
         return None
-    best = "different"
-    for name in names:
-        level = _word_level(folded.replace(" ", ""), name.replace(" ", ""), nicknames)
-        if level in {"similar", "different"} and set(folded.split()) & set(name.split()):
-            level = "partial"  # a shared part of a double-barrelled or multi-word name
-        if NAME_LEVELS.index(level) < NAME_LEVELS.index(best):
-            best = level
-    return best
+    return min((_folded_level(folded, name, nicknames) for name in names), key=NAME_LEVELS.index)
+
+
+@lru_cache(maxsize=1 << 17)
+def _folded_level(query: str, name: str, nicknames: bool) -> str:
+    """Agreement of two folded names. Cached: a register's common names meet again and again."""
+    level = _word_level(query.replace(" ", ""), name.replace(" ", ""), nicknames)
+    if level in {"similar", "different"} and set(query.split()) & set(name.split()):
+        level = "partial"  # a shared part of a double-barrelled or multi-word name
+    return level
 
 
 _FULL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

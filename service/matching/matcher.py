@@ -93,13 +93,16 @@ class Matcher:
         """The best `wanted.limit` candidates sharing something with the person, best first."""
         size = max(wanted.limit * CANDIDATE_FACTOR, MIN_CANDIDATES)
         bodies, hits = self._search.candidates(params_of(person), size)
-        results = []
+        kept = []
         for hit in hits:
             scored = score_candidate(person, hit["_source"], self._weights)
             # The score as answered, so that minScore=<an answered score> keeps that candidate.
             score, grade = round(scored.score, 6), honest_grade(scored)
-            if grade is None or not wanted.admits(score, grade):
-                continue
+            if grade is not None and wanted.admits(score, grade):
+                kept.append((score, grade, scored, hit))
+        kept.sort(key=lambda found: (-found[0], found[3]["_source"]["id"]))
+        results = []
+        for score, grade, scored, hit in kept[: wanted.limit]:
             result: dict[str, Any] = {
                 "person": hit["_source"],
                 "score": score,
@@ -110,8 +113,7 @@ class Matcher:
                 result["matchedClauses"] = sorted(hit.get("matched_queries") or [])
                 result["searchScore"] = hit["_score"]
             results.append(result)
-        results.sort(key=lambda r: (-r["score"], r["person"]["id"]))
-        answer: dict[str, Any] = {"results": results[: wanted.limit]}
+        answer: dict[str, Any] = {"results": results}
         if explain:
             answer["explain"] = {"queries": bodies}
         return answer

@@ -47,8 +47,20 @@ def _named(kind: str, field_name: str, query: dict[str, Any], name: str) -> dict
     return {kind: {field_name: {**query, "_name": name}}}
 
 
-def name_clauses(label: str, group: str, value: str, weight: float = 1.0) -> list[dict[str, Any]]:
-    """Exact, nickname, typo, phonetic and prefix comparisons of one name against a field group."""
+# The comparisons a query term costs little for: a lookup of the term in one field. Fuzzy
+# (typo) and prefix matching rewrite to many terms, the Beider-Morse codes are many per name.
+CHEAP_NAME_KINDS = frozenset({"exact", "nickname", "phonetic"})
+
+
+def name_clauses(
+    label: str,
+    group: str,
+    value: str,
+    weight: float = 1.0,
+    kinds: frozenset[str] | None = None,
+) -> list[dict[str, Any]]:
+    """Exact, typo, nickname, phonetic and prefix comparisons of one name against a field group
+    (only the `kinds` given, when given)."""
     clauses = []
     for sub, kind, boost in NAME_ANALYSES:
         if kind == "nickname" and group != "firstNames":
@@ -63,20 +75,39 @@ def name_clauses(label: str, group: str, value: str, weight: float = 1.0) -> lis
         "boost": round(2.0 * weight, 2),
     }
     clauses.insert(1, _named("match", group, typo, f"{label}:typo"))
-    return clauses
+    if kinds is None:
+        return clauses
+    return [clause for clause in clauses if _clause_name(clause).rsplit(":", 1)[1] in kinds]
+
+
+def _clause_name(clause: dict[str, Any]) -> str:
+    """The `_name` of a leaf clause (`{kind: {field: {..., _name}}}` or `{kind: {..., _name}}`)."""
+    (query,) = clause.values()
+    if "_name" in query:
+        return query["_name"]
+    (arguments,) = query.values()
+    return arguments["_name"]
 
 
 def _either(clauses: list[dict[str, Any]]) -> dict[str, Any]:
     return {"bool": {"should": clauses, "minimum_should_match": 1}}
 
 
-def name_query(label: str, value: str) -> dict[str, Any]:
-    """One name, in its own field group or (weaker) in the other one: swapped names still match."""
+def name_query(
+    label: str,
+    value: str,
+    own_kinds: frozenset[str] | None = None,
+    swapped_kinds: frozenset[str] | None = None,
+) -> dict[str, Any]:
+    """One name, in its own field group or (weaker) in the other one: swapped names still match.
+
+    `own_kinds` and `swapped_kinds` narrow the comparisons made (all of them when None).
+    """
     own = NAME_GROUPS[label]
     other = next(g for g in NAME_GROUPS.values() if g != own)
     return _either(
-        name_clauses(label, own, value)
-        + name_clauses(f"{label}:swapped", other, value, SWAPPED_WEIGHT)
+        name_clauses(label, own, value, kinds=own_kinds)
+        + name_clauses(f"{label}:swapped", other, value, SWAPPED_WEIGHT, swapped_kinds)
     )
 
 
@@ -292,24 +323,38 @@ def search_body(
 BLOCK_SIZES = {"dateOfBirth": 20, "address": 20, "nationalInsuranceNo": 5}
 
 
-def _names(params: SearchParams) -> list[dict[str, Any]]:
+def _names(
+    params: SearchParams,
+    own_kinds: frozenset[str] | None = None,
+    swapped_kinds: frozenset[str] | None = None,
+) -> list[dict[str, Any]]:
     return [
         clause
         for label, value in (("firstName", params.first_name), ("surname", params.surname))
         if value
-        for clause in name_query(label, value)["bool"]["should"]
+        for clause in name_query(label, value, own_kinds, swapped_kinds)["bool"]["should"]
+    ]
+
+
+def _candidate_identifiers(params: SearchParams) -> list[dict[str, Any]]:
+    """The identifiers given, without the postcode district (too many people share one)."""
+    return [
+        clause
+        for group in _identifier_clauses(params)
+        for clause in group
+        if _clause_name(clause) != "postcode:district"
     ]
 
 
 def _place_clauses(params: SearchParams) -> list[dict[str, Any]]:
-    """The address and the postcode, without the district (too many people share one)."""
-    clauses = []
+    """The postcode when given (a handful of households share one); otherwise the address words,
+    half of which must agree (an address written any way, with no postcode field)."""
     if params.postcode:
-        clauses.append(postcode_clauses(params.postcode)[0])
+        return [postcode_clauses(params.postcode)[0]]
     if params.address:
         loose = {"query": params.address, "minimum_should_match": "2<50%", "boost": 1.5}
-        clauses.append(_named("match", "addresses", loose, "address:words"))
-    return clauses
+        return [_named("match", "addresses", loose, "address:words")]
+    return []
 
 
 def _candidates(
@@ -318,12 +363,14 @@ def _candidates(
     should: list[dict[str, Any]],
     required: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
+    """Best `size` first by score alone, no total: OpenSearch may then skip every document that
+    can no longer reach the top (a tie-breaking sort or a hit count would make it score them)."""
     query: dict[str, Any] = {"filter": filters(params), "should": should}
     if required:
         query["must"] = [_either(required)]
     else:
         query["minimum_should_match"] = 1
-    return {"size": size, "query": {"bool": query}, "sort": SORT}
+    return {"size": size, "query": {"bool": query}, "track_total_hits": False}
 
 
 def candidate_bodies(params: SearchParams, size: int) -> dict[str, dict[str, Any]]:
@@ -331,25 +378,31 @@ def candidate_bodies(params: SearchParams, size: int) -> dict[str, dict[str, Any
 
     `any`: anything sharing a name form, a date form, an NI number, a postcode or address words,
     best first. Then one query held to each identifying criterion given (a full date of birth,
-    one digit off or swapped included; the address or postcode; the NI number), ranked inside by
-    the rest: a record that shares a date of birth or an address has places of its own, however
-    many namesakes outscore it on names in `any`.
+    one digit off or swapped included; the postcode, or the address without one; the NI number),
+    ranked inside by the rest: a record that shares a date of birth or an address has places of
+    its own, however many namesakes outscore it on names in `any`.
+
+    Cost decides the clauses (the model ranks the candidates afterwards, so these only have to
+    find them): typo, prefix and Beider-Morse comparisons only in `any` and only for names in
+    their own fields; the held queries rank by the cheap name comparisons alone.
     """
-    names = _names(params)
-    identifiers = [clause for group in _identifier_clauses(params) for clause in group]
-    bodies = {"any": _candidates(params, size, names + identifiers)}
+    names = _names(params, swapped_kinds=CHEAP_NAME_KINDS)
+    cheap_names = _names(params, CHEAP_NAME_KINDS, CHEAP_NAME_KINDS)
+    bodies = {"any": _candidates(params, size, names + _candidate_identifiers(params))}
     dob = params.date_of_birth
     dob_clauses = date_of_birth_clauses(dob) if dob and len(dob) == 10 else []
     place = _place_clauses(params)
     ni = ni_clauses(params.national_insurance_no) if params.national_insurance_no else []
     if dob_clauses:
         bodies["dateOfBirth"] = _candidates(
-            params, BLOCK_SIZES["dateOfBirth"], names + place, dob_clauses
+            params, BLOCK_SIZES["dateOfBirth"], cheap_names + place, dob_clauses
         )
     if place:
-        bodies["address"] = _candidates(params, BLOCK_SIZES["address"], names + dob_clauses, place)
+        bodies["address"] = _candidates(
+            params, BLOCK_SIZES["address"], cheap_names + dob_clauses, place
+        )
     if ni:
         bodies["nationalInsuranceNo"] = _candidates(
-            params, BLOCK_SIZES["nationalInsuranceNo"], names + dob_clauses, ni
+            params, BLOCK_SIZES["nationalInsuranceNo"], cheap_names + dob_clauses, ni
         )
     return bodies

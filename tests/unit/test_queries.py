@@ -187,10 +187,37 @@ def test_each_identifying_criterion_given_has_candidate_places_of_its_own() -> N
     assert "firstName:exact" in _names({"query": {"bool": {"should": held["should"]}}})
     assert "minimum_should_match" not in held  # the names rank; they are not required
     place = _names({"query": bodies["address"]["query"]["bool"]["must"][0]})
-    assert place == {"postcode:exact", "address:words"}  # no district: too many share one
+    assert place == {"postcode:exact"}  # no district: too many share one
     assert bodies["nationalInsuranceNo"]["size"] == 5
+    # Without a postcode, the address words hold the place query.
+    no_postcode = candidate_bodies(SearchParams(surname="Lee", address="14 Mare Street"), 30)
+    assert _names({"query": no_postcode["address"]["query"]["bool"]["must"][0]}) == {
+        "address:words"
+    }
     # A partial date or no identifier: only the query over everything.
     assert set(candidate_bodies(SearchParams(surname="Lee", date_of_birth="1980"), 30)) == {"any"}
+
+
+def test_candidate_queries_leave_costly_comparisons_to_the_query_over_everything() -> None:
+    """Typo, prefix and Beider-Morse comparisons rewrite to many terms: only `any` makes them,
+    and only for names in their own fields; no query sorts on a tie-breaker or counts hits."""
+    params = SearchParams(
+        first_name="Ann", surname="Lee", date_of_birth="1980-04-03", postcode="E8 1AB"
+    )
+    bodies = candidate_bodies(params, 30)
+    costly = {"typo", "prefix", "phonetic-bm"}
+    any_names = _names(bodies["any"])
+    assert {"firstName:typo", "surname:prefix", "surname:phonetic-bm"} <= any_names
+    assert {"firstName:swapped:exact", "surname:swapped:phonetic"} <= any_names
+    assert not {f"{n}:swapped:{kind}" for n in ("firstName", "surname") for kind in costly} & (
+        any_names
+    )
+    assert "postcode:district" not in any_names
+    for held in ("dateOfBirth", "address"):
+        names = {name for name in _names(bodies[held]) if name.startswith(("first", "surname"))}
+        assert names and not {name.rsplit(":", 1)[1] for name in names} & costly, held
+    for body in bodies.values():
+        assert "sort" not in body and body["track_total_hits"] is False
 
 
 def test_both_names_or_one_name_and_the_date_of_birth_must_agree() -> None:
