@@ -14,6 +14,7 @@ import os
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -22,7 +23,7 @@ from opensearchpy import OpenSearch
 from benchmarks.quality.generator import queries
 from benchmarks.quality.run import bench_settings
 from benchmarks.scale import report, timing, workload
-from benchmarks.scale.loading import distinct_names, load
+from benchmarks.scale.loading import distinct_names, load_or_reuse
 from benchmarks.scale.population import Population
 from benchmarks.scale.servers import api_process, bearer, opensearch_node
 from devstack.isolation import drop_isolated
@@ -90,11 +91,14 @@ def _measure(
     paged_count: int,
     started: float,
     command: str,
+    load_record: Path | None,
 ) -> report.Figures:
     search = clients.opensearch_client(settings, "batch")
     # Bulk without the project clients' request compression: gzip costs the loader more CPU
     # than the loopback saves, and the loader shares the cores with the node.
-    loaded = load(OpenSearch(hosts=[settings.opensearch_url], timeout=120), settings, population)
+    bulk_client = OpenSearch(hosts=[settings.opensearch_url], timeout=120)
+    loaded, reused = load_or_reuse(bulk_client, settings, population, load_record)
+    click.echo("reused the index loaded earlier: " if reused else "", nl=False)
     click.echo(
         f"loaded {loaded.documents:,} in {loaded.seconds:.0f} s ({loaded.rate:,.0f} docs/s), "
         f"{loaded.primary_store_bytes / 2**20:,.0f} MiB on disk; "
@@ -146,6 +150,7 @@ def _measure(
         queries=len(asked),
         command=command,
         load=loaded,
+        load_reused=reused,
         distinct_surnames=surnames,
         distinct_first_names=first_names,
         measured=measured,
@@ -167,6 +172,17 @@ def _measure(
 @click.option("--seed", default=11, show_default=True)
 @click.option("--heap", default="1g", show_default=True, help="OpenSearch heap (-Xms = -Xmx).")
 @click.option("--output", type=click.Path(path_type=Path), default=REPO_ROOT / "BENCHMARKS.md")
+@click.option(
+    "--opensearch-url",
+    envvar="BENCH_OPENSEARCH_URL",
+    help="A running OpenSearch node to use instead of starting one.",
+)
+@click.option(
+    "--keep-index",
+    is_flag=True,
+    help="Keep the loaded index (alias scale-N-SEED) and reuse it when a later run asks for the"
+    " same persons and seed: the load is then not measured again.",
+)
 def main(
     persons: int,
     query_count: int,
@@ -175,6 +191,8 @@ def main(
     seed: int,
     heap: str,
     output: Path,
+    opensearch_url: str | None,
+    keep_index: bool,
 ) -> None:
     """Load N synthetic persons into a fresh index, measure the API and raw OpenSearch."""
     started = time.monotonic()
@@ -183,12 +201,24 @@ def main(
     population = Population(persons, seed)
     with ExitStack() as stack:
         dynamodb = stack.enter_context(dynamodb_endpoint())
-        search_url = stack.enter_context(opensearch_node(heap, RUN_DIR))
+        search_url = opensearch_url or stack.enter_context(opensearch_node(heap, RUN_DIR))
         settings = bench_settings(dynamodb, search_url)
         ensure_tables(clients.dynamodb_client(settings, "batch"), settings)
-        stack.callback(drop_isolated, settings)
+        stack.callback(drop_isolated, settings)  # this run's tables and (unkept) index
+        load_record = None
+        if keep_index:
+            settings = replace(settings, opensearch_alias=f"scale-{persons}-{seed}")
+            load_record = RUN_DIR / f"load-{settings.opensearch_alias}.json"
         figures = _measure(
-            settings, population, query_count, seed, clients_count, paged_count, started, command
+            settings,
+            population,
+            query_count,
+            seed,
+            clients_count,
+            paged_count,
+            started,
+            command,
+            load_record,
         )
     report.write(output, persons, report.section(figures))
     click.echo(f"written to {output}")

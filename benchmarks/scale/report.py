@@ -30,6 +30,7 @@ class Figures:
     queries: int
     command: str
     load: LoadFigures
+    load_reused: bool
     distinct_surnames: int
     distinct_first_names: int
     measured: list[Measured]
@@ -97,7 +98,8 @@ def section(figures: Figures) -> str:
         "",
         "| load | value |",
         "|---|---|",
-        f"| bulk load (generate, build documents, `parallel_bulk`, refresh) "
+        f"| bulk load (generate, build documents, `parallel_bulk`, refresh)"
+        f"{' by an earlier run, index kept (`--keep-index`)' if figures.load_reused else ''} "
         f"| {load.rate:,.0f} docs/s ({load.documents:,} in {load.seconds:.0f} s) |",
         f"| index on disk right after the load | {_gib(load.store_bytes)}"
         f" ({per_doc:,.0f} bytes a person, {load.segments} segments) |",
