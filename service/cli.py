@@ -19,8 +19,11 @@ from service.config import Settings
 from service.importing.importer import Importer, ImportOptions
 from service.importing.progress import Progress, file_fingerprint
 from service.importing.rows import READERS, Record, file_format, record_numbers
+from service.matching import sweep
 from service.matching.learning import RegisterTooSmall, learn_from_register
+from service.matching.matcher import Wanted, batch_matcher
 from service.matching.model import load_model
+from service.search.register import count_live, live_page_by_id
 from service.store.persons import PersonStore
 
 
@@ -280,3 +283,64 @@ def _counted(persons: Iterator[dict[str, Any]], bar: tqdm) -> Iterator[dict[str,
     for person in persons:
         bar.update(1)
         yield person
+
+
+SWEEP_PAGE_SIZE = 200
+
+
+@main.command("find-duplicates")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="CSV of pairs (firstId, secondId, personRefs, score, grade, reasons); run again with the"
+    " same file to resume.",
+)
+@click.option(
+    "--min-grade",
+    type=click.Choice(["certain", "probable"]),
+    default="probable",
+    show_default=True,
+    help="The weakest grade written.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 16),
+    default=4,
+    show_default=True,
+    help="Duplicate checks in flight at once.",
+)
+@click.option(
+    "--restart",
+    is_flag=True,
+    help="Start from the first person (pairs already in the output are still written once).",
+)
+def find_duplicates(out: Path, min_grade: str, workers: int, restart: bool) -> None:
+    """Match every live person against the rest of the register; write each pair graded
+    MIN-GRADE or better once. Reads the index (what the duplicate check sees), in id order."""
+    settings = _batch_settings()
+    client = clients.opensearch_client(settings, "batch")
+    matcher = batch_matcher(client, settings)
+    after = None if restart else sweep.read_progress(out)
+    alias = settings.opensearch_alias
+
+    def read_page(after_id: str | None) -> list[dict[str, Any]]:
+        return live_page_by_id(client, alias, after_id, SWEEP_PAGE_SIZE)
+
+    wanted = Wanted(sweep.CANDIDATES_PER_PERSON, min_grade=min_grade)
+    done = count_live(client, alias, after) if after is not None else 0
+    with tqdm(
+        total=count_live(client, alias), initial=done, desc="find duplicates", unit=" persons"
+    ) as bar:
+        if after is not None:
+            bar.write(f"resuming after {done} persons (progress file {sweep.progress_path(out)})")
+        try:
+            counts = sweep.sweep(
+                sweep.pages_after(read_page, after), matcher, out, wanted, workers, bar.update
+            )
+        except sweep.SweepOutputMismatch as exc:
+            raise click.ClickException(str(exc)) from exc
+    click.echo(
+        f"{counts.persons} persons matched, {counts.pairs} new pairs written to {out}"
+        f" ({counts.repeated} found again and not repeated)"
+    )

@@ -23,10 +23,7 @@ from tqdm import tqdm
 from service import clients
 from service.api.search_schemas import SEARCH_CRITERIA, MatchPersonSchema
 from service.config import Settings
-from service.matching.matcher import Matcher, Wanted, match_query
-from service.matching.model import load_model
-from service.search.cursor import CursorCodec
-from service.search.searcher import PersonSearch
+from service.matching.matcher import Matcher, Wanted, batch_matcher, match_query, reasons_text
 
 log = logging.getLogger(__name__)
 # Every search criterion except free text.
@@ -74,11 +71,6 @@ def person_of(row: dict[str, str]) -> dict[str, Any]:
     return MatchPersonSchema().load(data)
 
 
-def format_reasons(reasons: list[dict[str, Any]]) -> str:
-    """Reasons as one cell: `field:agreement(+weight)` joined by '; '."""
-    return "; ".join(f"{r['field']}:{r['agreement']}({r['weight']:+.1f})" for r in reasons)
-
-
 def format_warnings(warnings: list[dict[str, str]]) -> str:
     """Warnings as one cell: `field: message` joined by ' | ' (a message holds '; ')."""
     return " | ".join(f"{w['field']}: {w['message']}" for w in warnings)
@@ -100,7 +92,7 @@ def output_rows(row_id: str, person: dict[str, Any], matcher: Matcher, limit: in
             "personRef": result["person"].get("personRef", ""),
             "score": f"{result['score']:.6f}",
             "grade": result["grade"],
-            "reasons": format_reasons(result["reasons"]),
+            "reasons": reasons_text(result["reasons"]),
             "warnings": warnings,
         }
         for rank, result in enumerate(results, start=1)
@@ -158,9 +150,6 @@ def main(source: Path, output: Path, limit: int) -> None:
         raise click.BadParameter("must be 1 to 50", param_hint="--limit")
     # The CLI serves no requests, so the API's token settings do not apply to it.
     settings = Settings.from_env({**os.environ, "AUTH_ENABLED": "false"})
-    client = clients.opensearch_client(settings, "batch")
-    cursors = CursorCodec(settings.cursor_secret, settings.max_page_size)
-    weights = load_model(settings.match_model_file) if settings.match_model_file else None
-    matcher = Matcher(PersonSearch(client, settings.opensearch_alias, cursors), weights)
+    matcher = batch_matcher(clients.opensearch_client(settings, "batch"), settings)
     counts = run(source, output, matcher, limit)
     click.echo(", ".join(f"{name}: {count}" for name, count in counts.items()))

@@ -5,8 +5,12 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from service.matching.model import MatchModel, Reason
+from opensearchpy import OpenSearch
+
+from service.config import Settings
+from service.matching.model import MatchModel, Reason, load_model
 from service.matching.scoring import Scored, score_candidate
+from service.search.cursor import CursorCodec
 from service.search.queries import SearchParams
 from service.search.searcher import PersonSearch
 
@@ -48,6 +52,11 @@ def match_query(person: dict[str, Any]) -> dict[str, Any]:
     query["address"] = query["address"] or first.get("fullAddress")
     query["postcode"] = query["postcode"] or first.get("postcode")
     return query
+
+
+def reasons_text(reasons: list[dict[str, Any]]) -> str:
+    """Answered reasons as one CSV cell: `field:agreement(+weight)` joined by '; '."""
+    return "; ".join(f"{r['field']}:{r['agreement']}({r['weight']:+.1f})" for r in reasons)
 
 
 # Strongest first; the same grades as the model's thresholds give.
@@ -117,3 +126,11 @@ class Matcher:
         if explain:
             answer["explain"] = {"queries": bodies}
         return answer
+
+
+def batch_matcher(client: OpenSearch, settings: Settings) -> Matcher:
+    """The matcher of a batch job (bulk matching, the duplicate sweep): the settings' alias and
+    model over the job's own client."""
+    cursors = CursorCodec(settings.cursor_secret, settings.max_page_size)
+    weights = load_model(settings.match_model_file) if settings.match_model_file else None
+    return Matcher(PersonSearch(client, settings.opensearch_alias, cursors), weights)

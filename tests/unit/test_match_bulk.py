@@ -11,11 +11,11 @@ from marshmallow import ValidationError
 from service.matching.bulk import (
     OUTPUT_COLUMNS,
     done_ids,
-    format_reasons,
     format_warnings,
     input_rows,
     person_of,
 )
+from service.matching.matcher import reasons_text
 
 
 def test_rows_are_identified_by_their_id_column_or_their_number() -> None:
@@ -96,7 +96,7 @@ def test_reasons_fit_one_cell() -> None:
         {"field": "dateOfBirth", "agreement": "exact", "weight": 13.14},
         {"field": "firstName", "agreement": "different", "weight": -5.54},
     ]
-    assert format_reasons(reasons) == "dateOfBirth:exact(+13.1); firstName:different(-5.5)"
+    assert reasons_text(reasons) == "dateOfBirth:exact(+13.1); firstName:different(-5.5)"
 
 
 def test_warnings_fit_one_cell_and_repeat_no_value() -> None:

@@ -1,0 +1,183 @@
+"""Run with `.venv/bin/python -m benchmarks.sweep --persons 100000`; figures go to BENCHMARKS.md.
+
+The duplicate sweep (`person-index find-duplicates`) over a register with known duplicates:
+`--persons` synthetic residents (the scale benchmark's population) plus `--duplicates` corrupted
+copies of some of them (the quality generator's `queries()`: typos, nicknames, swapped fields,
+married names...), bulk-loaded straight into an index with the project's mapping. The sweep then
+runs as the command runs it (same pages, same matcher, same output) and its pairs are compared
+with the known ones. Uses BENCH_OPENSEARCH_URL / TEST_OPENSEARCH_URL when set, otherwise starts
+a node of its own; DynamoDB is not involved (the sweep reads the index).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import UTC, datetime
+from itertools import combinations
+from pathlib import Path
+
+import click
+from opensearchpy import OpenSearch
+from opensearchpy.helpers import bulk
+from tqdm import tqdm
+
+from benchmarks.quality import report as sections
+from benchmarks.quality.generator import queries
+from benchmarks.scale.loading import load, stored_item
+from benchmarks.scale.population import Population, person_id
+from benchmarks.scale.servers import opensearch_node
+from devstack.isolation import isolated_settings
+from service.config import REPO_ROOT, Settings
+from service.domain.search_document import search_document
+from service.matching import sweep
+from service.matching.matcher import Wanted, batch_matcher
+from service.search.register import live_page_by_id
+
+START, END = "<!-- sweep:start -->", "<!-- sweep:end -->"
+RUN_DIR = REPO_ROOT / ".run" / "sweep"
+COMMAND = ".venv/bin/python -m benchmarks.sweep"
+PAGE_SIZE = 200
+
+
+@contextmanager
+def search_node() -> Iterator[str]:
+    url = os.environ.get("BENCH_OPENSEARCH_URL") or os.environ.get("TEST_OPENSEARCH_URL")
+    if url:
+        yield url
+        return
+    with opensearch_node("1g", RUN_DIR) as started:
+        yield started
+
+
+def add_duplicates(
+    client: OpenSearch, index: str, population: Population, count: int, seed: int
+) -> set[tuple[str, str]]:
+    """Index `count` corrupted copies of residents; every pair of records of one person (a
+    resident and its copies: a resident may be copied more than once) is a known duplicate."""
+    records: dict[str, list[str]] = {}
+    actions = []
+    for number, query in enumerate(queries(population, count, seed, absent_share=0.0)):
+        copy_id = person_id(seed + 1, number)
+        body = {key: value for key, value in query.person.items() if key != "key"}
+        item = stored_item(body, copy_id, len(population) + number + 1)
+        actions.append({"_index": index, "_id": copy_id, "_source": search_document(item)})
+        resident = population.id_of(query.key)
+        records.setdefault(resident, [resident]).append(copy_id)
+    bulk(client, actions, chunk_size=500, refresh=True)
+    return {
+        sweep.pair_key(first, second)
+        for ids in records.values()
+        for first, second in combinations(ids, 2)
+    }
+
+
+def pairs_found(output: Path) -> dict[tuple[str, str], str]:
+    with output.open(newline="", encoding="utf-8") as handle:
+        return {(row["firstId"], row["secondId"]): row["grade"] for row in csv.DictReader(handle)}
+
+
+def write_wrong_pairs(
+    client: OpenSearch, alias: str, pairs: Path, truth: set[tuple[str, str]], target: Path
+) -> None:
+    """One JSON line per written pair that is not a known duplicate: its row and both persons."""
+    with pairs.open(newline="", encoding="utf-8") as handle, target.open("w") as out:
+        for row in csv.DictReader(handle):
+            if (row["firstId"], row["secondId"]) in truth:
+                continue
+            ids = [row["firstId"], row["secondId"]]
+            docs = client.mget(index=alias, body={"ids": ids})["docs"]
+            out.write(json.dumps({"pair": row, "persons": [d["_source"] for d in docs]}) + "\n")
+
+
+@click.command()
+@click.option("--persons", default=20_000, show_default=True)
+@click.option("--duplicates", default=1_000, show_default=True)
+@click.option("--workers", default=4, show_default=True, help="Duplicate checks in flight.")
+@click.option("--seed", default=11, show_default=True)
+@click.option("--output", type=click.Path(path_type=Path), default=REPO_ROOT / "BENCHMARKS.md")
+@click.option(
+    "--wrong-pairs",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the pairs written that are not known duplicates, with both documents.",
+)
+def main(
+    persons: int, duplicates: int, workers: int, seed: int, output: Path, wrong_pairs: Path | None
+) -> None:
+    """Load a register with known duplicates, sweep it, and compare the pairs with the truth."""
+    started = time.monotonic()
+    population = Population(persons, seed)
+    with search_node() as url:
+        base = replace(Settings.from_env({"AUTH_ENABLED": "false"}), opensearch_url=url)
+        settings = isolated_settings(base, f"sweep-{persons}-{seed}")
+        client = OpenSearch(hosts=[url], timeout=120)
+        try:
+            loaded = load(client, settings, population)
+            truth = add_duplicates(client, loaded.index, population, duplicates, seed + 1)
+            matcher = batch_matcher(client, settings)
+            with tempfile.TemporaryDirectory() as folder:
+                out = Path(folder) / "pairs.csv"
+                pages = sweep.pages_after(
+                    lambda after: live_page_by_id(
+                        client, settings.opensearch_alias, after, PAGE_SIZE
+                    ),
+                    None,
+                )
+                total = persons + duplicates
+                sweep_started = time.perf_counter()
+                with tqdm(total=total, desc="sweep", unit=" persons") as bar:
+                    counts = sweep.sweep(
+                        pages, matcher, out, Wanted(10, min_grade="probable"), workers, bar.update
+                    )
+                seconds = time.perf_counter() - sweep_started
+                found = pairs_found(out)
+                if wrong_pairs:
+                    write_wrong_pairs(client, settings.opensearch_alias, out, truth, wrong_pairs)
+        finally:
+            client.indices.delete(index=f"{settings.opensearch_alias}-*", ignore_unavailable=True)
+    hits = truth & set(found)
+    certain = {pair for pair, grade in found.items() if grade == "certain"}
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    rows = [
+        ("persons swept", f"{counts.persons:,} ({persons:,} residents, {duplicates:,} copies)"),
+        ("sweep time", f"{seconds:,.0f} s ({counts.persons / seconds:,.0f} persons/s)"),
+        ("pairs written (probable or better)", f"{len(found):,} ({len(certain):,} certain)"),
+        ("known duplicate pairs found (recall)", f"{len(hits) / len(truth):.3f}"),
+        ("precision of the pairs written", f"{len(hits) / max(1, len(found)):.3f}"),
+        ("precision of `certain` pairs", f"{len(truth & certain) / max(1, len(certain)):.3f}"),
+        ("found again from the other side (not repeated)", f"{counts.repeated:,}"),
+    ]
+    text = "\n".join(
+        [
+            START,
+            f"## Duplicate sweep: {persons:,} persons",
+            "",
+            f"Command: `{COMMAND} --persons {persons} --duplicates {duplicates}"
+            f" --workers {workers}`",
+            "",
+            f"Run {now} on {sections.machine()} (load average {os.getloadavg()[1]:.1f} over the"
+            f" run's last 5 minutes); {time.monotonic() - started:.0f} s in all. One OpenSearch"
+            " node, 1 shard; the sweep's pages, matcher and output as `person-index"
+            " find-duplicates` runs them, in-process; the copies are the quality generator's"
+            " corrupted records (typos, nicknames, swapped fields, married names, missing values),"
+            " so a copy's true pair is known. Pairs between residents (relatives at one address)"
+            " count against precision even where they would be worth a look.",
+            "",
+            "| figure | value |",
+            "|---|---|",
+            *(f"| {name} | {value} |" for name, value in rows),
+            END,
+        ]
+    )
+    sections.write(output, text + "\n", START, END)
+    click.echo(text)
+
+
+if __name__ == "__main__":
+    main()
