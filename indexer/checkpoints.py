@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from service.store.aws_errors import store_operation
 from service.store.indexer_status import STATUS_KEY, IndexerStatusReader
 from service.store.items import from_item, to_item
 
@@ -46,6 +47,7 @@ class CheckpointStore:
     def _key(stream_arn: str, shard_id: str) -> dict[str, Any]:
         return {"key": {"S": f"{stream_arn}#{shard_id}"}}
 
+    @store_operation
     def get(self, stream_arn: str, shard_id: str) -> Checkpoint | None:
         response = self._client.get_item(
             TableName=self._table, Key=self._key(stream_arn, shard_id), ConsistentRead=True
@@ -55,6 +57,7 @@ class CheckpointStore:
         item = from_item(response["Item"])
         return Checkpoint(item.get("sequenceNumber"), bool(item.get("finished")))
 
+    @store_operation
     def save(self, stream_arn: str, shard_id: str, checkpoint: Checkpoint) -> None:
         item: dict[str, Any] = {
             "key": f"{stream_arn}#{shard_id}",
@@ -65,6 +68,7 @@ class CheckpointStore:
             item["sequenceNumber"] = checkpoint.sequence_number
         self._client.put_item(TableName=self._table, Item=to_item(item))
 
+    @store_operation
     def _update_status(
         self, assignments: dict[str, Any], add: dict[str, int] | None = None
     ) -> None:

@@ -13,6 +13,8 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from service.store.aws_errors import CONDITION_FAILED, error_code
+
 
 class LockHeld(RuntimeError):
     """Someone else holds the lock."""
@@ -44,7 +46,7 @@ class Lease:
                 ExpressionAttributeValues={":now": {"N": str(now)}},
             )
         except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+            if error_code(exc) != CONDITION_FAILED:
                 raise
             held = self._client.get_item(TableName=self._table, Key=self._key, ConsistentRead=True)
             owner = held.get("Item", {}).get("owner", {}).get("S", "unknown")
@@ -61,7 +63,7 @@ class Lease:
                 ExpressionAttributeValues={":owner": {"S": self.owner}},
             )
         except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+            if error_code(exc) != CONDITION_FAILED:
                 raise
 
     def __enter__(self) -> Lease:

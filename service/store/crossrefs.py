@@ -10,6 +10,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from service.store.aws_errors import CONDITION_FAILED, error_code, store_operation
 from service.store.items import to_item
 
 Reference = tuple[str, str]
@@ -52,16 +53,18 @@ class CrossReferenceTable:
             }
         }
 
+    @store_operation
     def claim_alone(self, person_id: str, ref: Reference) -> bool:
         """Claim one reference outside a transaction; False if another person holds it."""
         try:
             self._client.put_item(**self.claim(person_id, ref)["Put"])
         except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+            if error_code(exc) == CONDITION_FAILED:
                 return False
             raise
         return True
 
+    @store_operation
     def release_own(self, person_id: str, ref: Reference) -> None:
         """Delete a reference's item only while it still names `person_id`."""
         try:
@@ -73,13 +76,14 @@ class CrossReferenceTable:
                 ExpressionAttributeValues={":person": {"S": person_id}},
             )
         except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+            if error_code(exc) != CONDITION_FAILED:
                 raise
 
     def release(self, ref: Reference) -> dict[str, Any]:
         """A Delete of a reference the person no longer holds."""
         return {"Delete": {"TableName": self._table, "Key": {"key": {"S": reference_key(*ref)}}}}
 
+    @store_operation
     def person_id(self, system: str, reference: str) -> str | None:
         """The id of the person holding the reference (one strongly consistent GetItem)."""
         response = self._client.get_item(
