@@ -142,12 +142,14 @@ class StreamPoller:
                 if error_code(exc) != "TrimmedDataAccessException":
                     raise
                 # The checkpoint is older than the stream keeps records: changes were lost to
-                # the index. Carry on from the oldest record; reconciliation repairs the rest.
+                # the index. Carry on from the oldest record, and say so in the status (health
+                # and metrics) until a reconciliation finds the index clean.
                 log.error(
                     "checkpoint is beyond the stream's retention; run person-indexer reconcile "
                     "--repair",
                     extra={"shardId": shard_id},
                 )
+                self.checkpoints.record_changes_lost(datetime.now(UTC))
                 iterator = self._get_iterator(shard_id, {"ShardIteratorType": "TRIM_HORIZON"})
         self._iterators[shard_id] = iterator
         return iterator
