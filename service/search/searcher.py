@@ -1,4 +1,5 @@
-"""Runs person searches, duplicate-check candidate queries and the benchmark baseline."""
+"""Runs person searches (paged, the first hits re-ranked) and the duplicate check's candidate
+queries against the alias; opensearch-py's errors leave it as the search layer's own."""
 
 from __future__ import annotations
 
