@@ -11,9 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from botocore.exceptions import ClientError
-
-from service.store.aws_errors import CONDITION_FAILED, error_code, store_operation
+from service.store.aws_errors import conditional_write, store_operation
 from service.store.indexer_status import STATUS_KEY, IndexerStatusReader
 from service.store.items import from_item, to_item
 
@@ -126,20 +124,15 @@ class CheckpointStore:
     def clear_changes_lost(self, checked_from: datetime) -> bool:
         """Forget lost changes found before `checked_from`, when a reconciliation that started
         then found the index clean; False when there were none (or only newer ones)."""
-        try:
-            self._client.update_item(
-                TableName=self._table,
-                Key={"key": {"S": STATUS_KEY}},
-                UpdateExpression="REMOVE #lost",
-                ConditionExpression="#lost < :checked",
-                ExpressionAttributeNames={"#lost": "changesLostAt"},
-                ExpressionAttributeValues={":checked": {"S": _moment(checked_from)}},
-            )
-        except ClientError as exc:
-            if error_code(exc) != CONDITION_FAILED:
-                raise
-            return False
-        return True
+        return conditional_write(
+            self._client.update_item,
+            TableName=self._table,
+            Key={"key": {"S": STATUS_KEY}},
+            UpdateExpression="REMOVE #lost",
+            ConditionExpression="#lost < :checked",
+            ExpressionAttributeNames={"#lost": "changesLostAt"},
+            ExpressionAttributeValues={":checked": {"S": _moment(checked_from)}},
+        )
 
     def status(self) -> dict[str, Any] | None:
         """The status item this store's indexer keeps (None before it ever reported)."""

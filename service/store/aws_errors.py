@@ -55,6 +55,18 @@ def cancellation_codes(exc: ClientError) -> list[str]:
     return [reason.get("Code", "None") for reason in exc.response.get("CancellationReasons", [])]
 
 
+def conditional_write(call: Callable[..., Any], **request: Any) -> bool:
+    """Send a conditional write (`call(**request)`, e.g. `client.put_item`); False when DynamoDB
+    refused it because its condition failed, True when it was written."""
+    try:
+        call(**request)
+    except ClientError as exc:
+        if error_code(exc) != CONDITION_FAILED:
+            raise
+        return False
+    return True
+
+
 def is_transient(exc: ClientError | BotoCoreError) -> bool:
     """True when the same call may succeed later: no connection, a timeout, throttling, a 5xx."""
     if isinstance(exc, BotoConnectionError | HTTPClientError):

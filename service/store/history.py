@@ -9,9 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from botocore.exceptions import ClientError
-
-from service.store.aws_errors import CONDITION_FAILED, error_code, store_operation
+from service.store.aws_errors import conditional_write, store_operation
 from service.store.batches import batch_get, batch_write
 from service.store.items import from_item, to_item
 
@@ -71,18 +69,15 @@ class HistoryStore:
     @store_operation
     def erase(self, person_id: str, erased_version: int) -> int:
         """Mark the person erased up to `erased_version` and redact those entries; returns count."""
-        try:
-            self._client.update_item(
-                TableName=self._table,
-                Key=self._key(person_id, MARKER_VERSION),
-                UpdateExpression="SET #erased = :version",
-                ConditionExpression="attribute_not_exists(#erased) OR #erased < :version",
-                ExpressionAttributeNames={"#erased": "erasedVersion"},
-                ExpressionAttributeValues={":version": {"N": str(erased_version)}},
-            )
-        except ClientError as exc:
-            if error_code(exc) != CONDITION_FAILED:
-                raise
+        conditional_write(  # an equal or later erasure already marked: nothing to move
+            self._client.update_item,
+            TableName=self._table,
+            Key=self._key(person_id, MARKER_VERSION),
+            UpdateExpression="SET #erased = :version",
+            ConditionExpression="attribute_not_exists(#erased) OR #erased < :version",
+            ExpressionAttributeNames={"#erased": "erasedVersion"},
+            ExpressionAttributeValues={":version": {"N": str(erased_version)}},
+        )
         count = 0
         for entry in self.entries(person_id):
             if entry["versionNumber"] <= erased_version and not entry.get("erased"):

@@ -19,6 +19,7 @@ from service.app import create_app
 from service.bootstrap import ensure_tables
 from service.config import REPO_ROOT, Settings
 from tests.integration.conftest import AuthenticatedClient
+from tests.integration.openapi import problem_body
 from tests.integration.people import person_body
 
 PERSON = "/api/v1/persons"
@@ -30,16 +31,8 @@ def _client(settings: Settings) -> FlaskClient:
     return app.test_client()
 
 
-def _problem(response, status: int) -> dict:
-    assert response.status_code == status, response.get_data(as_text=True)
-    assert response.mimetype == "application/problem+json"
-    body = response.get_json()
-    assert body["status"] == status
-    return body
-
-
 def _unavailable(response) -> None:
-    body = _problem(response, 503)
+    body = problem_body(response, 503)
     assert "temporarily unavailable" in body["detail"]
     assert response.headers["Retry-After"] == "5"
 
@@ -68,7 +61,7 @@ def problem_log() -> Iterator[_Records]:
 
 
 def _refused(response, problem_log: _Records, logged: str) -> None:
-    body = _problem(response, 500)
+    body = problem_body(response, 500)
     assert body["detail"] == "The service failed to handle the request."
     assert "Retry-After" not in response.headers
     errors = [str(getattr(record, "error", "")) for record in problem_log.records]
