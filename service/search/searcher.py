@@ -139,6 +139,11 @@ class PersonSearch:
         return answer
 
     @search_operation
+    def cluster_status(self) -> str:
+        """The cluster's health colour: green, yellow or red (a health probe)."""
+        return str(self._client.cluster.health()["status"])
+
+    @search_operation
     def candidates(
         self, params: SearchParams, size: int
     ) -> tuple[dict[str, dict[str, Any]], list[dict[str, Any]]]:

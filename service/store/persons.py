@@ -246,6 +246,11 @@ class PersonStore:
         )
 
     @store_operation
+    def check_table(self) -> None:
+        """Raise a StoreError unless DynamoDB describes the Persons table (a health probe)."""
+        self._client.describe_table(TableName=self._table)
+
+    @store_operation
     def approximate_count(self) -> int:
         """Items in the table, tombstones included, as DynamoDB last counted them (hours old)."""
         response = self._client.describe_table(TableName=self._table)

@@ -106,6 +106,10 @@ def test_opensearch_unreachable_is_a_503(settings: Settings) -> None:
     client = _client(replace(settings, opensearch_url=f"http://127.0.0.1:{free_port()}"))
     _unavailable(client.get(PERSON, query_string={"surname": "Okonkwo"}))
     _unavailable(client.post(f"{PERSON}/matches", json={"surname": "Okonkwo"}))
+    health = client.get("/api/v1/healthcheck")
+    assert health.status_code == 503
+    checks = {check["name"]: check["status"] for check in health.get_json()["checks"]}
+    assert checks == {"dynamodb": "up", "opensearch": "down", "indexer": "up"}
 
 
 def test_a_dynamodb_validation_exception_is_a_logged_500(
