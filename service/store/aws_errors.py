@@ -3,9 +3,10 @@
 Above the store (the person use cases, the API, the indexer's hosts) a failed DynamoDB call is a
 `StoreUnavailable` (unreachable, throttled, or failing on DynamoDB's side: retrying later can
 succeed) or a `StoreRequestRefused` (a malformed or forbidden request, such as a
-`ValidationException`: a bug or a misconfiguration that no retry fixes). Store modules still
-catch `ClientError` themselves where a code means something to them (a failed condition), reading
-it with `error_code`; every other SDK error leaves a `@store_operation` translated.
+`ValidationException`: a bug or a misconfiguration that no retry fixes). Where a code means
+something to the store (a failed condition, a cancelled transaction's reasons) it reads it here:
+`conditional_write`, or `error_code` and `cancellation_codes` on the `ClientError` it caught.
+Every other SDK error leaves a `@store_operation` translated.
 """
 
 from __future__ import annotations
