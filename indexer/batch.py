@@ -10,11 +10,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
 from opensearchpy import OpenSearch
 
 from indexer.apply import BatchResult, apply_batch, sequence_number
 from indexer.deadletters import DeadLetterStore
+from service.store.errors import StoreError
 
 log = logging.getLogger(__name__)
 
@@ -50,10 +50,10 @@ def process_batch(
             continue
         try:
             letter = dead_letters.put(by_sequence[sequence], reason, source=source)
-        except (ClientError, BotoCoreError) as exc:
-            log.warning("dead-letter write failed", extra={"error": type(exc).__name__})
+        except StoreError as exc:
+            log.warning("dead-letter write failed", extra={"error": str(exc)})
             processed.failures.add(sequence)
-            processed.reasons.append(f"dead-letter write failed: {type(exc).__name__}")
+            processed.reasons.append(f"dead-letter write failed: {exc}")
             continue
         log.warning(
             "record set aside in the dead-letter table",
@@ -63,8 +63,8 @@ def process_batch(
     try:
         for sink in sinks:
             sink(done)
-    except (ClientError, BotoCoreError) as exc:
-        log.warning("a stream sink failed; retrying the batch", extra={"error": type(exc).__name__})
+    except StoreError as exc:
+        log.warning("a stream sink failed; retrying the batch", extra={"error": str(exc)})
         processed.failures.update(by_sequence)
-        processed.reasons.append(f"a sink failed: {type(exc).__name__}")
+        processed.reasons.append(f"a sink failed: {exc}")
     return processed

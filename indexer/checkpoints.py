@@ -1,6 +1,8 @@
 """Per-shard checkpoints and indexer status, kept in a small DynamoDB table.
 
-A checkpoint is written only after OpenSearch acknowledged every record up to it.
+A checkpoint is written only after OpenSearch acknowledged every record up to it. The status item
+also remembers when the poller found a checkpoint older than the stream keeps records
+(`changesLostAt`): changes were lost to the index until a reconciliation finds it clean.
 """
 
 from __future__ import annotations
@@ -9,8 +11,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from service.store.aws_errors import conditional_write, store_operation
 from service.store.indexer_status import STATUS_KEY, IndexerStatusReader
 from service.store.items import from_item, to_item
+
+
+def _moment(at: datetime) -> str:
+    """A UTC time as stored text that sorts as the time does."""
+    return at.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 @dataclass(frozen=True)
@@ -34,6 +42,8 @@ class Checkpoints(Protocol):
 
     def record_caught_up(self, at: datetime, rate: float) -> None: ...
 
+    def record_changes_lost(self, at: datetime) -> None: ...
+
 
 class CheckpointStore:
     """Reads and writes checkpoints keyed by stream ARN and shard id."""
@@ -46,6 +56,7 @@ class CheckpointStore:
     def _key(stream_arn: str, shard_id: str) -> dict[str, Any]:
         return {"key": {"S": f"{stream_arn}#{shard_id}"}}
 
+    @store_operation
     def get(self, stream_arn: str, shard_id: str) -> Checkpoint | None:
         response = self._client.get_item(
             TableName=self._table, Key=self._key(stream_arn, shard_id), ConsistentRead=True
@@ -55,6 +66,7 @@ class CheckpointStore:
         item = from_item(response["Item"])
         return Checkpoint(item.get("sequenceNumber"), bool(item.get("finished")))
 
+    @store_operation
     def save(self, stream_arn: str, shard_id: str, checkpoint: Checkpoint) -> None:
         item: dict[str, Any] = {
             "key": f"{stream_arn}#{shard_id}",
@@ -65,6 +77,7 @@ class CheckpointStore:
             item["sequenceNumber"] = checkpoint.sequence_number
         self._client.put_item(TableName=self._table, Item=to_item(item))
 
+    @store_operation
     def _update_status(
         self, assignments: dict[str, Any], add: dict[str, int] | None = None
     ) -> None:
@@ -103,6 +116,24 @@ class CheckpointStore:
         """Remember that, at `at`, the stream held nothing the index had not seen."""
         self._update_status({"caughtUpAt": at.isoformat(), "recordsPerSecond": str(round(rate, 3))})
 
+    def record_changes_lost(self, at: datetime) -> None:
+        """Remember that, at `at`, a checkpoint was older than the stream's oldest record."""
+        self._update_status({"changesLostAt": _moment(at)})
+
+    @store_operation
+    def clear_changes_lost(self, checked_from: datetime) -> bool:
+        """Forget lost changes found before `checked_from`, when a reconciliation that started
+        then found the index clean; False when there were none (or only newer ones)."""
+        return conditional_write(
+            self._client.update_item,
+            TableName=self._table,
+            Key={"key": {"S": STATUS_KEY}},
+            UpdateExpression="REMOVE #lost",
+            ConditionExpression="#lost < :checked",
+            ExpressionAttributeNames={"#lost": "changesLostAt"},
+            ExpressionAttributeValues={":checked": {"S": _moment(checked_from)}},
+        )
+
     def status(self) -> dict[str, Any] | None:
         """The status item this store's indexer keeps (None before it ever reported)."""
         return IndexerStatusReader(self._client, self._table).status()
@@ -127,3 +158,7 @@ class MemoryCheckpoints:
 
     def record_caught_up(self, at: datetime, rate: float) -> None:
         """Status belongs to the live indexer; a private reader does not report it."""
+
+    def record_changes_lost(self, at: datetime) -> None:
+        """Nothing is lost to a rebuild: its scan, which started after the copied checkpoints,
+        holds every change older than the stream's oldest record."""

@@ -7,10 +7,12 @@ import logging
 import signal
 import sys
 import threading
+from datetime import UTC, datetime
 from typing import Any
 
 import click
 
+from indexer.checkpoints import CheckpointStore
 from indexer.deadletters import DeadLetterStore
 from indexer.lock import Lease, LockHeld
 from indexer.rebuild import Rebuild, RebuildFailed
@@ -93,7 +95,10 @@ def rebuild(segments: int | None, keep_previous: bool, no_progress: bool) -> Non
 @click.option("--repair", "do_repair", is_flag=True, help="Write the missing and stale documents.")
 @click.option("--segments", type=click.IntRange(1, 64), help="Parallel scan segments.")
 def reconcile_command(do_repair: bool, segments: int | None) -> None:
-    """Compare DynamoDB with the index; exit 1 if drift remains."""
+    """Compare DynamoDB with the index; exit 1 if drift remains.
+
+    A clean index clears the indexer's record of changes lost to the stream's retention.
+    """
     settings = _settings()
     dynamodb = clients.dynamodb_client(settings, "batch")
     opensearch = clients.opensearch_client(settings, "batch")
@@ -109,6 +114,7 @@ def reconcile_command(do_repair: bool, segments: int | None) -> None:
             segments or settings.rebuild_segments,
         )
 
+    checked_from = datetime.now(UTC)
     try:
         with lease:
             drift, index_side = compare_now()
@@ -125,6 +131,9 @@ def reconcile_command(do_repair: bool, segments: int | None) -> None:
                 after, _ = compare_now()
                 output["after"] = after.summary()
                 output["clean"] = after.clean
+            if output["clean"]:
+                status = CheckpointStore(dynamodb, settings.checkpoints_table)
+                output["changesLostCleared"] = status.clear_changes_lost(checked_from)
     except LockHeld as exc:
         raise click.ClickException(str(exc)) from exc
     _echo(output)

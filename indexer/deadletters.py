@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from service.store.aws_errors import store_operation
 from service.store.items import from_item, to_item
 
 
@@ -80,6 +81,7 @@ class DeadLetterStore:
         self._client = client
         self._table = table
 
+    @store_operation
     def put(self, record: dict[str, Any], reason: str, source: str, attempts: int = 1) -> str:
         """Set a record aside with its reason; returns its dead-letter id."""
         letter_id = dead_letter_id(record)
@@ -101,10 +103,12 @@ class DeadLetterStore:
         )
         return letter_id
 
+    @store_operation
     def delete(self, letter_id: str) -> None:
         """Forget a dead letter (after it was replayed)."""
         self._client.delete_item(TableName=self._table, Key={"id": {"S": letter_id}})
 
+    @store_operation
     def list(self) -> Iterator[DeadLetter]:
         """Every dead letter, oldest first."""
         letters = []

@@ -14,7 +14,6 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
 from opensearchpy import OpenSearch
 
 from indexer.batch import process_batch
@@ -23,6 +22,7 @@ from indexer.deadletters import DeadLetterStore
 from indexer.history import HistorySink
 from service import clients
 from service.config import Settings
+from service.store.errors import StoreError
 
 log = logging.getLogger(__name__)
 
@@ -69,8 +69,8 @@ def handle(event: dict[str, Any], backends: LambdaBackends) -> dict[str, Any]:
             backends.status.record_progress(
                 datetime.now(UTC), result.newest_change_at, result.applied + result.stale, 0.0
             )
-        except (ClientError, BotoCoreError) as exc:  # status is informative; never fail for it
-            log.warning("indexer status not recorded", extra={"error": type(exc).__name__})
+        except StoreError as exc:  # status is informative; never fail for it
+            log.warning("indexer status not recorded", extra={"error": str(exc)})
     return {"batchItemFailures": [{"itemIdentifier": seq} for seq in sorted(failures, key=int)]}
 
 

@@ -11,7 +11,7 @@ import uuid
 from types import TracebackType
 from typing import Any
 
-from botocore.exceptions import ClientError
+from service.store.aws_errors import conditional_write
 
 
 class LockHeld(RuntimeError):
@@ -31,38 +31,33 @@ class Lease:
     def acquire(self) -> None:
         """Take the lock, or raise LockHeld naming its current owner."""
         now = time.time()
-        try:
-            self._client.put_item(
-                TableName=self._table,
-                Item={
-                    **self._key,
-                    "owner": {"S": self.owner},
-                    "expiresAt": {"N": str(now + self._ttl)},
-                },
-                ConditionExpression="attribute_not_exists(#key) OR #expires < :now",
-                ExpressionAttributeNames={"#key": "key", "#expires": "expiresAt"},
-                ExpressionAttributeValues={":now": {"N": str(now)}},
-            )
-        except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
-                raise
+        taken = conditional_write(
+            self._client.put_item,
+            TableName=self._table,
+            Item={
+                **self._key,
+                "owner": {"S": self.owner},
+                "expiresAt": {"N": str(now + self._ttl)},
+            },
+            ConditionExpression="attribute_not_exists(#key) OR #expires < :now",
+            ExpressionAttributeNames={"#key": "key", "#expires": "expiresAt"},
+            ExpressionAttributeValues={":now": {"N": str(now)}},
+        )
+        if not taken:
             held = self._client.get_item(TableName=self._table, Key=self._key, ConsistentRead=True)
             owner = held.get("Item", {}).get("owner", {}).get("S", "unknown")
-            raise LockHeld(f"{self._key['key']['S']} is held by {owner}") from exc
+            raise LockHeld(f"{self._key['key']['S']} is held by {owner}")
 
     def release(self) -> None:
         """Give the lock back, if it is still ours."""
-        try:
-            self._client.delete_item(
-                TableName=self._table,
-                Key=self._key,
-                ConditionExpression="#owner = :owner",
-                ExpressionAttributeNames={"#owner": "owner"},
-                ExpressionAttributeValues={":owner": {"S": self.owner}},
-            )
-        except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
-                raise
+        conditional_write(
+            self._client.delete_item,
+            TableName=self._table,
+            Key=self._key,
+            ConditionExpression="#owner = :owner",
+            ExpressionAttributeNames={"#owner": "owner"},
+            ExpressionAttributeValues={":owner": {"S": self.owner}},
+        )
 
     def __enter__(self) -> Lease:
         self.acquire()

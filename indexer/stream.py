@@ -24,6 +24,7 @@ from indexer.batch import process_batch
 from indexer.checkpoints import Checkpoint, Checkpoints
 from indexer.deadletters import DeadLetterStore
 from indexer.status import Throughput
+from service.store.aws_errors import error_code
 
 log = logging.getLogger(__name__)
 
@@ -88,10 +89,6 @@ class Backoff:
         self.current = 0.0
 
 
-def _error_code(exc: ClientError) -> str:
-    return str(exc.response.get("Error", {}).get("Code", ""))
-
-
 @dataclass
 class StreamPoller:
     """Reads every shard of one stream and applies its records to the OpenSearch alias."""
@@ -142,15 +139,17 @@ class StreamPoller:
                     },
                 )
             except ClientError as exc:
-                if _error_code(exc) != "TrimmedDataAccessException":
+                if error_code(exc) != "TrimmedDataAccessException":
                     raise
                 # The checkpoint is older than the stream keeps records: changes were lost to
-                # the index. Carry on from the oldest record; reconciliation repairs the rest.
+                # the index. Carry on from the oldest record, and say so in the status (health
+                # and metrics) until a reconciliation finds the index clean.
                 log.error(
                     "checkpoint is beyond the stream's retention; run person-indexer reconcile "
                     "--repair",
                     extra={"shardId": shard_id},
                 )
+                self.checkpoints.record_changes_lost(datetime.now(UTC))
                 iterator = self._get_iterator(shard_id, {"ShardIteratorType": "TRIM_HORIZON"})
         self._iterators[shard_id] = iterator
         return iterator
@@ -190,7 +189,7 @@ class StreamPoller:
             # An expired (AWS) or stale (moto) iterator: re-acquire it from the checkpoint once.
             log.info(
                 "shard iterator refused; re-acquiring it from the checkpoint",
-                extra={"shardId": shard_id, "error": _error_code(exc)},
+                extra={"shardId": shard_id, "error": error_code(exc)},
             )
             self._iterators.pop(shard_id, None)
             iterator = self._iterator(shard_id, checkpoint)

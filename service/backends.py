@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from flask import Flask, current_app
-from opensearchpy import OpenSearch
 
 from service import clients
 from service.config import Settings
@@ -27,11 +25,10 @@ EXTENSION = "person_index"
 
 @dataclass
 class Backends:
-    """Clients and the services built on them, created once per app."""
+    """The services built on the request-path clients, created once per app (views reach
+    DynamoDB and OpenSearch only through them)."""
 
     settings: Settings
-    dynamodb: Any
-    opensearch: OpenSearch
     persons: PersonService
     search: PersonSearch
     match_model: MatchModel
@@ -64,8 +61,6 @@ class Backends:
         )
         return cls(
             settings=settings,
-            dynamodb=dynamodb,
-            opensearch=opensearch,
             persons=PersonService(store, Erasure(history, extended)),
             search=search,
             match_model=match_model,

@@ -17,6 +17,7 @@ from opensearchpy import OpenSearch
 
 from service.config import Settings
 from service.search.nicknames import with_nickname_synonyms
+from service.store.aws_errors import error_code
 
 _MAPPING_FILE = re.compile(r"^persons\.v(\d+)\.json$")
 
@@ -57,7 +58,7 @@ def _table_exists(client: Any, name: str) -> bool:
     try:
         client.describe_table(TableName=name)
     except ClientError as exc:
-        if exc.response["Error"]["Code"] == "ResourceNotFoundException":
+        if error_code(exc) == "ResourceNotFoundException":
             return False
         raise
     return True
@@ -85,7 +86,7 @@ def _create_table(
     try:
         client.create_table(**request)
     except ClientError as exc:
-        if exc.response["Error"]["Code"] != "ResourceInUseException":
+        if error_code(exc) != "ResourceInUseException":
             raise
     client.get_waiter("table_exists").wait(TableName=name, WaiterConfig={"Delay": 1})
 

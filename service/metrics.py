@@ -71,6 +71,11 @@ class IndexerStatusCollector(Collector):
             "Stream records the indexer has applied.",
             value=report["appliedTotal"],
         )
+        yield GaugeMetricFamily(
+            "person_index_indexer_changes_lost",
+            "1 when stream records were lost to the index (run person-indexer reconcile --repair).",
+            value=1 if report["changesLostAt"] else 0,
+        )
 
 
 def _status() -> dict[str, Any] | None:

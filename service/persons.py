@@ -8,13 +8,16 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
-
 from service.domain.normalise import is_a_minor
 from service.domain.rules import record_errors, tenure_is_active
 from service.domain.vocabulary import LIST_FIELDS, OPTIONAL_FIELDS
 from service.erasure import Erasure
-from service.store.errors import PersonNotFound, VersionConflict
+from service.store.errors import (
+    PersonNotFound,
+    StoreError,
+    StoreRequestRefused,
+    VersionConflict,
+)
 from service.store.persons import PersonStore
 
 log = logging.getLogger(__name__)
@@ -147,9 +150,11 @@ class PersonService:
             return
         try:
             self._erasure.erase(person_id, version)
-        except (ClientError, BotoCoreError) as exc:
-            # The tombstone is written; the stream's history sink repeats the erasure.
-            log.warning("erasure left to the stream", extra={"error": type(exc).__name__})
+        except StoreError as exc:
+            # The tombstone is written, so the delete stands; the stream's history sink repeats
+            # the erasure. A refused request is a bug and is logged as one.
+            level = logging.ERROR if isinstance(exc, StoreRequestRefused) else logging.WARNING
+            log.log(level, "erasure left to the stream", extra={"error": str(exc)})
 
     def _current(self, person_id: str, expected_version: int | None) -> dict[str, Any]:
         """The live person, if it is at `expected_version` (any version when None)."""

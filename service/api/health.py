@@ -31,11 +31,8 @@ def healthcheck() -> tuple[Response, int]:
     """200 when DynamoDB and OpenSearch answer; 503 naming what is down otherwise."""
     b = backends()
     checks = [
-        _check(
-            "dynamodb",
-            lambda: b.dynamodb.describe_table(TableName=b.settings.persons_table) and None,
-        ),
-        _check("opensearch", lambda: {"clusterStatus": b.opensearch.cluster.health()["status"]}),
+        _check("dynamodb", b.persons.store.check_table),
+        _check("opensearch", lambda: {"clusterStatus": b.search.cluster_status()}),
         _check("indexer", _indexer),
     ]
     healthy = all(check["status"] == "up" for check in checks[:2])

@@ -1,4 +1,7 @@
-"""The persons resource: create, read, patch, erase and search."""
+"""The persons resource: create, read, patch and erase, and lookup by cross reference.
+
+Search and the duplicate check share the /persons path from service/api/search.py.
+"""
 
 from __future__ import annotations
 

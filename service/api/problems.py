@@ -6,17 +6,21 @@ import logging
 from http import HTTPStatus
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
 from flask import Flask, Response, json
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
-from opensearchpy.exceptions import ConnectionError as OpenSearchConnectionError
-from opensearchpy.exceptions import TransportError
 from werkzeug.exceptions import HTTPException
 
 from service.api.schemas import ProblemSchema
 from service.persons import InvalidPerson
-from service.store.errors import PersonAlreadyExists, PersonNotFound, VersionConflict
+from service.search.errors import SearchRefused, SearchUnavailable
+from service.store.errors import (
+    PersonAlreadyExists,
+    PersonNotFound,
+    StoreRequestRefused,
+    StoreUnavailable,
+    VersionConflict,
+)
 
 log = logging.getLogger(__name__)
 PROBLEM_JSON = "application/problem+json"
@@ -123,22 +127,28 @@ def register_domain_errors(app: Flask) -> None:
     def _invalid(exc: InvalidPerson) -> Response:
         return validation_problem(exc.errors)
 
-    @app.errorhandler(TransportError)
-    @app.errorhandler(OpenSearchConnectionError)
-    def _search_down(exc: Exception) -> Response:
-        log.warning("search backend failed", extra={"error": type(exc).__name__})
+    @app.errorhandler(SearchUnavailable)
+    def _search_down(exc: SearchUnavailable) -> Response:
+        log.warning("search backend unavailable", extra={"error": str(exc)})
         return problem(
             503,
             "Search is temporarily unavailable; try again shortly.",
             headers={"Retry-After": "5"},
         )
 
-    @app.errorhandler(ClientError)
-    @app.errorhandler(BotoCoreError)
-    def _store_down(exc: Exception) -> Response:
-        log.error("DynamoDB request failed", extra={"error": type(exc).__name__})
+    @app.errorhandler(StoreUnavailable)
+    def _store_down(exc: StoreUnavailable) -> Response:
+        log.error("person store unavailable", extra={"error": str(exc)})
         return problem(
             503,
             "The person store is temporarily unavailable; try again shortly.",
             headers={"Retry-After": "5"},
         )
+
+    # A refused request is the service's own fault (a bug or a misconfiguration), not an outage:
+    # a 500 that names nothing internal, logged with the operation and the backend's error code.
+    @app.errorhandler(SearchRefused)
+    @app.errorhandler(StoreRequestRefused)
+    def _refused(exc: SearchRefused | StoreRequestRefused) -> Response:
+        log.error("a backend refused the service's request", extra={"error": str(exc)})
+        return problem(500, _DEFAULT_DETAIL[500])

@@ -40,7 +40,7 @@ def search_params(args: dict[str, Any]) -> SearchParams:
 
 
 @blp.route("", methods=["GET"])
-class PersonSearch(MethodView):
+class PersonSearchResults(MethodView):
     @blp.arguments(SearchArgsSchema, location="query")
     @blp.response(200, SearchResultSchema)
     @blp.alt_response(400, description="A parameter or the cursor is not valid.")

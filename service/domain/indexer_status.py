@@ -3,6 +3,8 @@
 Lag is the age of the newest moment up to which the index is known to be complete: the time of the
 last applied change while there is a backlog, or the last time the indexer found the stream empty.
 It therefore grows while the indexer is behind or stopped, and stays near zero while it keeps up.
+`changesLostAt` is set when the indexer found its checkpoint older than the stream's oldest record:
+the index may miss changes until `person-indexer reconcile --repair` finds it clean.
 Shared by the indexer (which writes the status) and the API (health and metrics, which read it).
 """
 
@@ -29,6 +31,7 @@ def indexer_report(status: dict[str, Any] | None, now: datetime) -> dict[str, An
             "lagSeconds": None,
             "recordsPerSecond": 0.0,
             "appliedTotal": 0,
+            "changesLostAt": None,
         }
     applied = _moment(status.get("lastAppliedAt"))
     change = _moment(status.get("lastChangeAt"))
@@ -46,4 +49,5 @@ def indexer_report(status: dict[str, Any] | None, now: datetime) -> dict[str, An
         "lagSeconds": None if lag is None else round(lag, 3),
         "recordsPerSecond": round(rate, 3),
         "appliedTotal": int(status.get("appliedTotal") or 0),
+        "changesLostAt": status.get("changesLostAt"),
     }

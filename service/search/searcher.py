@@ -1,4 +1,5 @@
-"""Runs person searches, duplicate-check candidate queries and the benchmark baseline."""
+"""Runs person searches (paged, the first hits re-ranked) and the duplicate check's candidate
+queries against the alias; opensearch-py's errors leave it as the search layer's own."""
 
 from __future__ import annotations
 
@@ -6,10 +7,10 @@ from dataclasses import replace
 from typing import Any
 
 from opensearchpy import OpenSearch
-from opensearchpy.exceptions import TransportError
 
 from service.matching.model import MatchModel
 from service.search.cursor import Cursor, CursorCodec
+from service.search.opensearch_errors import search_error, search_operation
 from service.search.queries import SearchParams, candidate_bodies, search_body
 from service.search.rerank import model_query, rerank, window_page
 
@@ -46,6 +47,7 @@ class PersonSearch:
         self._cursors = cursors
         self._weights = weights  # the match model that re-ranks (None: the hand-set one)
 
+    @search_operation
     def search(
         self,
         params: SearchParams,
@@ -60,6 +62,7 @@ class PersonSearch:
         window = rerank_window if model_query(params) else 0
         return self._page(Cursor([], params, page_size, window), explain)
 
+    @search_operation
     def next_page(self, cursor_text: str, explain: bool = False) -> dict[str, Any]:
         """The page after a cursor (InvalidCursor when the cursor is not one of ours)."""
         return self._page(self._cursors.decode(cursor_text), explain)
@@ -135,6 +138,12 @@ class PersonSearch:
             answer["explain"] = {"index": self._alias, **details}
         return answer
 
+    @search_operation
+    def cluster_status(self) -> str:
+        """The cluster's health colour: green, yellow or red (a health probe)."""
+        return str(self._client.cluster.health()["status"])
+
+    @search_operation
     def candidates(
         self, params: SearchParams, size: int
     ) -> tuple[dict[str, dict[str, Any]], list[dict[str, Any]]]:
@@ -148,7 +157,8 @@ class PersonSearch:
         hits: dict[str, dict[str, Any]] = {}
         for response in responses:
             if "error" in response:
-                raise TransportError(response.get("status", 500), "msearch", response["error"])
+                status = response.get("status", 500)
+                raise search_error("PersonSearch.candidates", status, response["error"])
             for hit in response["hits"]["hits"]:
                 found = hits.setdefault(hit["_id"], hit)
                 if found is not hit:  # the same person from another query: keep every clause

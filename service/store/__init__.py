@@ -1,1 +1,2 @@
-"""DynamoDB access: the only code that speaks DynamoDB's wire format."""
+"""DynamoDB access for the service's tables: typed items converted in one place (items.py), and
+botocore's errors turned into the store's own (aws_errors.py)."""

@@ -13,12 +13,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from service.store.errors import StoreUnavailable
+
 WRITE_BATCH = 25  # BatchWriteItem's limit
 READ_BATCH = 100  # BatchGetItem's limit
 
 
-class BatchNotProcessed(RuntimeError):
-    """DynamoDB still held items unprocessed after every attempt."""
+class BatchNotProcessed(StoreUnavailable):
+    """DynamoDB still held items unprocessed after every attempt (over capacity: retry later)."""
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from botocore.exceptions import ClientError
-
+from service.store.aws_errors import conditional_write, store_operation
 from service.store.items import to_item
 
 Reference = tuple[str, str]
@@ -52,34 +51,28 @@ class CrossReferenceTable:
             }
         }
 
+    @store_operation
     def claim_alone(self, person_id: str, ref: Reference) -> bool:
         """Claim one reference outside a transaction; False if another person holds it."""
-        try:
-            self._client.put_item(**self.claim(person_id, ref)["Put"])
-        except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
-                return False
-            raise
-        return True
+        return conditional_write(self._client.put_item, **self.claim(person_id, ref)["Put"])
 
+    @store_operation
     def release_own(self, person_id: str, ref: Reference) -> None:
         """Delete a reference's item only while it still names `person_id`."""
-        try:
-            self._client.delete_item(
-                TableName=self._table,
-                Key={"key": {"S": reference_key(*ref)}},
-                ConditionExpression="#person = :person",
-                ExpressionAttributeNames={"#person": "personId"},
-                ExpressionAttributeValues={":person": {"S": person_id}},
-            )
-        except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
-                raise
+        conditional_write(
+            self._client.delete_item,
+            TableName=self._table,
+            Key={"key": {"S": reference_key(*ref)}},
+            ConditionExpression="#person = :person",
+            ExpressionAttributeNames={"#person": "personId"},
+            ExpressionAttributeValues={":person": {"S": person_id}},
+        )
 
     def release(self, ref: Reference) -> dict[str, Any]:
         """A Delete of a reference the person no longer holds."""
         return {"Delete": {"TableName": self._table, "Key": {"key": {"S": reference_key(*ref)}}}}
 
+    @store_operation
     def person_id(self, system: str, reference: str) -> str | None:
         """The id of the person holding the reference (one strongly consistent GetItem)."""
         response = self._client.get_item(

@@ -30,3 +30,17 @@ class ReferenceTaken(StoreError):
         )
         self.system = system
         self.reference = reference
+
+
+class StoreUnavailable(StoreError):
+    """DynamoDB could not answer now (unreachable, throttling, failing on its side): retry later."""
+
+
+class StoreRequestRefused(StoreError):
+    """DynamoDB refused a request as malformed or not allowed: a bug or a misconfiguration, which
+    no retry fixes. `code` is DynamoDB's error code; the message names the store operation."""
+
+    def __init__(self, operation: str, code: str) -> None:
+        super().__init__(f"DynamoDB refused {operation}: {code}")
+        self.operation = operation
+        self.code = code

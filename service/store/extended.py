@@ -11,6 +11,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from service.domain.tombstone import TOMBSTONE_FLAG
+from service.store.aws_errors import cancellation_codes, store_operation
 from service.store.errors import PersonNotFound
 from service.store.items import from_item, to_item
 
@@ -23,6 +24,7 @@ class ExtendedStore:
         self._table = table
         self._persons_table = persons_table
 
+    @store_operation
     def get(self, person_id: str, service_area: str) -> dict[str, Any] | None:
         """The stored record for one service area, or None."""
         response = self._client.get_item(
@@ -36,6 +38,7 @@ class ExtendedStore:
         record["data"] = json.loads(record["data"])
         return record
 
+    @store_operation
     def put(self, record: dict[str, Any]) -> dict[str, Any]:
         """Store a record, in one transaction with a check that its person is live."""
         item = {**record, "data": json.dumps(record["data"], separators=(",", ":"))}
@@ -55,11 +58,12 @@ class ExtendedStore:
                 ]
             )
         except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") == "TransactionCanceledException":
+            if cancellation_codes(exc)[:1] == ["ConditionalCheckFailed"]:  # the person check
                 raise PersonNotFound(f"Person {record['personId']} does not exist") from exc
             raise
         return record
 
+    @store_operation
     def delete_all(self, person_id: str) -> int:
         """Delete every service area's record of a person; returns how many there were."""
         paginator = self._client.get_paginator("query")

@@ -9,8 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from botocore.exceptions import ClientError
-
+from service.store.aws_errors import conditional_write, store_operation
 from service.store.batches import batch_get, batch_write
 from service.store.items import from_item, to_item
 
@@ -35,6 +34,7 @@ class HistoryStore:
     def _key(self, person_id: str, version: int) -> dict[str, Any]:
         return {"personId": {"S": person_id}, "versionNumber": {"N": str(version)}}
 
+    @store_operation
     def record_all(self, entries: list[dict[str, Any]]) -> None:
         """Write entries in batches; those at or below their person's erasure come redacted.
 
@@ -66,20 +66,18 @@ class HistoryStore:
                 found[marker["personId"]] = int(marker["erasedVersion"])
         return found
 
+    @store_operation
     def erase(self, person_id: str, erased_version: int) -> int:
         """Mark the person erased up to `erased_version` and redact those entries; returns count."""
-        try:
-            self._client.update_item(
-                TableName=self._table,
-                Key=self._key(person_id, MARKER_VERSION),
-                UpdateExpression="SET #erased = :version",
-                ConditionExpression="attribute_not_exists(#erased) OR #erased < :version",
-                ExpressionAttributeNames={"#erased": "erasedVersion"},
-                ExpressionAttributeValues={":version": {"N": str(erased_version)}},
-            )
-        except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
-                raise
+        conditional_write(  # an equal or later erasure already marked: nothing to move
+            self._client.update_item,
+            TableName=self._table,
+            Key=self._key(person_id, MARKER_VERSION),
+            UpdateExpression="SET #erased = :version",
+            ConditionExpression="attribute_not_exists(#erased) OR #erased < :version",
+            ExpressionAttributeNames={"#erased": "erasedVersion"},
+            ExpressionAttributeValues={":version": {"N": str(erased_version)}},
+        )
         count = 0
         for entry in self.entries(person_id):
             if entry["versionNumber"] <= erased_version and not entry.get("erased"):
@@ -87,6 +85,7 @@ class HistoryStore:
                 count += 1
         return count
 
+    @store_operation
     def entries(self, person_id: str) -> list[dict[str, Any]]:
         """Every entry of a person, oldest first (strongly consistent)."""
         paginator = self._client.get_paginator("query")

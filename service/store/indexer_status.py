@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from service.store.aws_errors import store_operation
 from service.store.items import from_item
 
 STATUS_KEY = "indexer-status"
@@ -16,6 +17,7 @@ class IndexerStatusReader:
         self._client = client
         self._table = table
 
+    @store_operation
     def status(self) -> dict[str, Any] | None:
         """The status item, or None before the indexer ever reported."""
         response = self._client.get_item(

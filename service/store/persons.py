@@ -13,6 +13,12 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from service.domain.tombstone import TOMBSTONE_FLAG, is_tombstone
+from service.store.aws_errors import (
+    CONDITION_FAILED,
+    cancellation_codes,
+    error_code,
+    store_operation,
+)
 from service.store.batches import batch_get, batch_write
 from service.store.crossrefs import CrossReferenceTable, Reference, references_of
 from service.store.errors import (
@@ -46,19 +52,9 @@ def ref_block(counter_after: int, count: int) -> range:
 _REFUSED = {"ConditionalCheckFailed", "TransactionConflict"}
 
 
-def _conditional_failure(exc: ClientError) -> bool:
-    return exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"
-
-
-def _cancellation_codes(exc: ClientError) -> list[str]:
-    """The per-item reason codes of a cancelled transaction (empty for any other error)."""
-    if exc.response.get("Error", {}).get("Code") != "TransactionCanceledException":
-        return []
-    return [reason.get("Code", "None") for reason in exc.response.get("CancellationReasons", [])]
-
-
 class PersonStore:
-    """Reads and writes person records in DynamoDB. The boto3 client is injected.
+    """Reads and writes person records in DynamoDB. The boto3 client is injected; SDK errors
+    leave as the store's own (`service.store.aws_errors`).
 
     A write that changes the person's cross references is one transaction: the person's
     conditional put plus a claim (conditional put) or release (delete) per changed reference.
@@ -76,6 +72,7 @@ class PersonStore:
         """Hand out the next personRef; an atomic counter, so concurrent creates never share one."""
         return self.allocate_person_refs(1).start
 
+    @store_operation
     def allocate_person_refs(self, count: int) -> range:
         """Hand out `count` consecutive personRefs with one atomic update of the counter."""
         response = self._client.update_item(
@@ -95,6 +92,7 @@ class PersonStore:
         item = response.get("Item")
         return from_item(item) if item else None
 
+    @store_operation
     def get(self, person_id: str) -> dict[str, Any]:
         """The live person with this id (strongly consistent), or PersonNotFound."""
         person = self._read(person_id)
@@ -102,6 +100,7 @@ class PersonStore:
             raise PersonNotFound(f"Person {person_id} does not exist")
         return person
 
+    @store_operation
     def create(self, person: dict[str, Any]) -> dict[str, Any]:
         """Store a new person at the version after any tombstone for its id; never overwrite."""
         existing = self._read(person["id"])
@@ -133,12 +132,14 @@ class PersonStore:
         self._write(stored, condition, set(), references_of(stored), exists)
         return stored
 
+    @store_operation
     def stored_ids(self, person_ids: list[str]) -> dict[str, bool]:
         """For each id that has an item: True if it is a tombstone (strongly consistent reads)."""
         keys = [{"id": {"S": person_id}} for person_id in person_ids]
         items = batch_get(self._client, self._table, keys, attributes=("id", TOMBSTONE_FLAG))
         return {item["id"]["S"]: is_tombstone(from_item(item)) for item in items}
 
+    @store_operation
     def insert_new(self, persons: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Store people whose ids are known to be unused, 25 to a BatchWriteItem call.
 
@@ -154,6 +155,7 @@ class PersonStore:
         )
         return stored
 
+    @store_operation
     def replace(self, person: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]:
         """Write the whole person as the version after `current`, only if that is still stored."""
         expected_version = int(current["versionNumber"])
@@ -167,6 +169,7 @@ class PersonStore:
         )
         return stored
 
+    @store_operation
     def delete(self, current: dict[str, Any], deleted_at: str, deleted_by: str) -> int:
         """Erase a person, leaving a tombstone without personal data; returns its version.
 
@@ -221,9 +224,9 @@ class PersonStore:
                 ]
             )
         except ClientError as exc:
-            if _conditional_failure(exc):
+            if error_code(exc) == CONDITION_FAILED:
                 raise person_failed() from exc
-            codes = _cancellation_codes(exc)
+            codes = cancellation_codes(exc)
             if not codes:
                 raise
             if codes[0] in _REFUSED:
@@ -242,11 +245,18 @@ class PersonStore:
             current_version=int(current["versionNumber"]),
         )
 
+    @store_operation
+    def check_table(self) -> None:
+        """Raise a StoreError unless DynamoDB describes the Persons table (a health probe)."""
+        self._client.describe_table(TableName=self._table)
+
+    @store_operation
     def approximate_count(self) -> int:
         """Items in the table, tombstones included, as DynamoDB last counted them (hours old)."""
         response = self._client.describe_table(TableName=self._table)
         return int(response["Table"].get("ItemCount", 0))
 
+    @store_operation
     def scan(
         self, segment: int = 0, total_segments: int = 1, page_size: int | None = None
     ) -> Iterator[dict[str, Any]]:

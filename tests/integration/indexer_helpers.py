@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import random
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from botocore.awsrequest import AWSResponse
 from flask.testing import FlaskClient
 from opensearchpy import OpenSearch
 
@@ -82,6 +85,30 @@ def random_write(client: FlaskClient, rng: random.Random, live: list[str]) -> No
         deleted = client.delete(url, headers=etag)
         assert deleted.status_code == 204, deleted.get_json()
         live.remove(person_id)
+
+
+def answer_as_aws(
+    client: Any, operation: str, code: str, when: Callable[[dict[str, Any]], bool]
+) -> None:
+    """Make a real boto3 client answer `operation` with AWS's error `code` (HTTP 400) whenever
+    `when(request parameters)` holds; every other call still reaches the server.
+
+    For AWS behaviours the local DynamoDB API server lacks (moto never trims a stream). The
+    answer goes through botocore's own error handling, so the caller sees the ClientError AWS
+    would give. Uses botocore's documented `before-call` event, as its Stubber does.
+    """
+    service = client.meta.service_model.service_id.hyphenize()
+
+    def answer(params: dict[str, Any], **_: Any) -> tuple[AWSResponse, dict[str, Any]] | None:
+        if not when(json.loads(params.get("body") or b"{}")):
+            return None
+        error = {"Code": code, "Message": f"{operation} refused as AWS would ({code})"}
+        return AWSResponse(params["url"], 400, {}, None), {
+            "Error": error,
+            "ResponseMetadata": {"HTTPStatusCode": 400},
+        }
+
+    client.meta.events.register(f"before-call.{service}.{operation}", answer)
 
 
 def stream_records(settings: Settings) -> list[dict[str, Any]]:

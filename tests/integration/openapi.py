@@ -13,6 +13,15 @@ from werkzeug.test import TestResponse
 PROBLEM_JSON = "application/problem+json"
 
 
+def problem_body(response: TestResponse, status: int) -> dict[str, Any]:
+    """The problem+json body of a response that must have `status`."""
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.mimetype == PROBLEM_JSON
+    body = response.get_json()
+    assert body["status"] == status
+    return body
+
+
 class OpenApiDocument:
     """The document served at /api/v1/openapi.json, validated once, with its path templates."""
 

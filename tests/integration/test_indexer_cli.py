@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 import random
+import time
 
+import pytest
 from click.testing import CliRunner
 from flask.testing import FlaskClient
 
 from indexer.cli import main
 from indexer.deadletters import DeadLetterStore
-from indexer.lock import Lease
+from indexer.lock import Lease, LockHeld
 from indexer.runner import build_poller, drain
 from service import clients
 from service.config import Settings
@@ -98,3 +100,28 @@ def test_a_second_rebuild_is_refused_while_one_holds_the_lock(settings: Settings
     assert "is held by" in output
     code, output = _run(settings, "rebuild", "--no-progress")
     assert code == 0, output
+
+
+def test_an_expired_rebuild_lease_is_taken_over_and_its_old_holder_cannot_release_it(
+    settings: Settings,
+) -> None:
+    """A rebuild killed while holding the lease blocks the next one only until the lease expires;
+    the killed holder, should it come back, cannot release its successor's lease."""
+    dynamodb = clients.dynamodb_client(settings)
+    name = f"rebuild#{settings.opensearch_alias}"
+    killed = Lease(dynamodb, settings.checkpoints_table, name, ttl_seconds=1)
+    killed.acquire()  # and never released
+    with pytest.raises(LockHeld, match=killed.owner):
+        Lease(dynamodb, settings.checkpoints_table, name, ttl_seconds=60).acquire()
+    time.sleep(1.5)  # past the lease's expiry
+
+    code, output = _run(settings, "rebuild", "--no-progress")
+    assert code == 0, output  # took the expired lease over, and released it when done
+
+    successor = Lease(dynamodb, settings.checkpoints_table, name, ttl_seconds=60)
+    successor.acquire()
+    killed.release()  # the old holder comes back: the lease is no longer its own
+    with pytest.raises(LockHeld, match=successor.owner):
+        Lease(dynamodb, settings.checkpoints_table, name, ttl_seconds=60).acquire()
+    successor.release()
+    Lease(dynamodb, settings.checkpoints_table, name, ttl_seconds=60).acquire()

@@ -118,3 +118,9 @@ def test_a_poison_record_that_cannot_be_set_aside_is_reported_for_retry(
     ]
     assert [f["itemIdentifier"] for f in response["batchItemFailures"]] == poison
     assert search.get(index=settings.opensearch_alias, id=person["id"])["found"]
+
+    # Lambda's retry, once the dead-letter table answers, sets the record aside and succeeds.
+    retried = handle(_lambda_event(settings, records), _backends(settings, search))
+    assert retried["batchItemFailures"] == []
+    letters = list(DeadLetterStore(dynamodb, settings.dead_letters_table).list())
+    assert [letter.person_id for letter in letters] == ["poison"]

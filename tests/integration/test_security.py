@@ -7,20 +7,13 @@ from flask.testing import FlaskClient
 from service import clients
 from service.config import Settings
 from tests.integration.auth import bearer
+from tests.integration.openapi import problem_body
 from tests.integration.people import person_body
-
-
-def _problem(response, status: int) -> dict:
-    assert response.status_code == status, response.get_data(as_text=True)
-    assert response.mimetype == "application/problem+json"
-    body = response.get_json()
-    assert body["status"] == status
-    return body
 
 
 def test_missing_token_is_401_with_a_bearer_challenge(client: FlaskClient) -> None:
     response = client.post("/api/v1/persons", json=person_body(), headers={"Authorization": ""})
-    body = _problem(response, 401)
+    body = problem_body(response, 401)
     assert "Bearer" in response.headers["WWW-Authenticate"]
     assert "Authorization" in body["detail"]
 
@@ -30,7 +23,7 @@ def test_tampered_token_is_401_and_nothing_is_written(
 ) -> None:
     token = bearer()
     forged = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
-    _problem(
+    problem_body(
         client.post("/api/v1/persons", json=person_body(), headers={"Authorization": forged}), 401
     )
     # The system of record itself: the index would be empty anyway without the indexer.
@@ -47,25 +40,25 @@ def test_reader_may_read_but_not_write_or_delete(client: FlaskClient) -> None:
     reader = {"Authorization": bearer(["person-index-read"])}
     url = f"/api/v1/persons/{person['id']}"
     assert client.get(url, headers=reader).status_code == 200
-    body = _problem(client.post("/api/v1/persons", json=person_body(), headers=reader), 403)
+    body = problem_body(client.post("/api/v1/persons", json=person_body(), headers=reader), 403)
     assert "'write'" in body["detail"]
-    _problem(
+    problem_body(
         client.patch(url, json={"firstName": "Ann"}, headers={**reader, "If-Match": '"1"'}), 403
     )
-    _problem(client.delete(url, headers=reader), 403)
+    problem_body(client.delete(url, headers=reader), 403)
     assert client.get(url, headers=reader).get_json()["firstName"] == "Aisha"
 
 
 def test_writer_may_not_erase_but_admin_may(client: FlaskClient) -> None:
     person = client.post("/api/v1/persons", json=person_body()).get_json()
     url = f"/api/v1/persons/{person['id']}"
-    _problem(client.delete(url, headers={"Authorization": bearer(["person-index-write"])}), 403)
+    problem_body(client.delete(url, headers={"Authorization": bearer(["person-index-write"])}), 403)
     admin = {"Authorization": bearer(["person-index-admin"])}
     assert client.delete(url, headers=admin).status_code == 204
 
 
 def test_token_without_any_known_group_is_403(client: FlaskClient) -> None:
-    _problem(
+    problem_body(
         client.get(
             "/api/v1/persons",
             query_string={"firstName": "x"},
@@ -126,7 +119,7 @@ def test_one_service_areas_extended_data_is_closed_to_every_other_caller(
 
     for method in (client.get, client.put):
         kwargs = {"json": {"plan": "overwritten"}} if method == client.put else {}
-        body = _problem(method(care_url, headers=housing, **kwargs), 403)
+        body = problem_body(method(care_url, headers=housing, **kwargs), 403)
         assert "weekly visit" not in str(body)
     assert client.get(care_url, headers=care).get_json()["data"] == {"plan": "weekly visit"}
     core = client.get(f"/api/v1/persons/{person['id']}", headers=care).get_data(as_text=True)
@@ -158,11 +151,13 @@ def test_hostile_if_match_values_are_400_not_500(client: FlaskClient) -> None:
     for value in ('W/"1"', '"²"', '""', '"1", "2"', '"99999999999999999999999"', "*"):
         response = client.patch(url, json={"middleName": "Jo"}, headers={"If-Match": value})
         assert response.status_code == 400, value
-        _problem(client.delete(url, headers={"If-Match": value}), 400)
+        problem_body(client.delete(url, headers={"If-Match": value}), 400)
     assert client.get(url).headers["ETag"] == '"1"'
 
 
-def test_an_unexpected_failure_is_a_bare_500_problem(app, client: FlaskClient, monkeypatch) -> None:
+def test_an_unexpected_failure_is_a_bare_500problem_body(
+    app, client: FlaskClient, monkeypatch
+) -> None:
     app.config["PROPAGATE_EXCEPTIONS"] = False  # answer as production does, not re-raise
     backends = app.extensions["person_index"]
 
@@ -171,7 +166,7 @@ def test_an_unexpected_failure_is_a_bare_500_problem(app, client: FlaskClient, m
 
     monkeypatch.setattr(backends.persons, "get", broken)
     response = client.get("/api/v1/persons/6f1c2b1e-8d3a-4f5e-9a7b-0c1d2e3f4a5b")
-    body = _problem(response, 500)
+    body = problem_body(response, 500)
     text = response.get_data(as_text=True)
     assert "internal detail" not in text and "Traceback" not in text and "db-7" not in text
     assert body["detail"] == "The service failed to handle the request."

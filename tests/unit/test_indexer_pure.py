@@ -95,6 +95,13 @@ def test_a_stopped_indexer_shows_growing_lag_and_no_throughput() -> None:
     assert report["lagSeconds"] == 301.0 and report["recordsPerSecond"] == 0.0
 
 
+def test_changes_lost_to_the_streams_retention_are_reported_until_cleared() -> None:
+    assert indexer_report(None, NOW)["changesLostAt"] is None
+    assert indexer_report({"caughtUpAt": _ago(2)}, NOW)["changesLostAt"] is None
+    lost = {"caughtUpAt": _ago(2), "changesLostAt": _ago(60)}
+    assert indexer_report(lost, NOW)["changesLostAt"] == _ago(60)
+
+
 def test_throughput_counts_only_the_window() -> None:
     meter = Throughput(window_seconds=10)
     meter.add(0.0, 100)
