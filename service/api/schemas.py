@@ -172,6 +172,7 @@ class _PersonFields(_ContractBody):
     createdAt = ReadOnly(fields.String(), metadata={"format": "date-time"})
     lastModified = ReadOnly(fields.String(), metadata={"format": "date-time"})
     lastModifiedBy = ReadOnly(fields.String())
+    mergedFrom = ReadOnly(fields.List(fields.String()))
 
 
 class PersonCreateSchema(_PersonFields):
@@ -247,6 +248,10 @@ class PersonSchema(Schema):
     createdAt = fields.String(metadata={"format": "date-time"})
     lastModified = fields.String(metadata={"format": "date-time"})
     lastModifiedBy = fields.String()
+    mergedFrom = fields.List(
+        fields.String(metadata={"format": "uuid"}),
+        metadata={"description": "Ids of the duplicates merged into this person (absent: none)."},
+    )
 
 
 class ProblemSchema(Schema):
@@ -269,7 +274,9 @@ class HistoryEntrySchema(Schema):
     """One change of a person; erased entries keep no values and no reason."""
 
     versionNumber = fields.Integer()
-    event = fields.String(validate=validate.OneOf(("created", "updated", "erased")))
+    event = fields.String(
+        validate=validate.OneOf(("created", "updated", "erased", "merged", "unmerged"))
+    )
     changedAt = fields.String(metadata={"format": "date-time"})
     changedBy = fields.String(allow_none=True)
     reason = fields.String(allow_none=True)

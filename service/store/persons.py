@@ -12,11 +12,12 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from service.domain.tombstone import TOMBSTONE_FLAG, is_tombstone
+from service.domain.tombstone import MERGED_INTO, TOMBSTONE_FLAG, is_merged, is_tombstone
 from service.store.batches import batch_get, batch_write
 from service.store.crossrefs import CrossReferenceTable, Reference, references_of
 from service.store.errors import (
     PersonAlreadyExists,
+    PersonMerged,
     PersonNotFound,
     ReferenceTaken,
     VersionConflict,
@@ -95,11 +96,18 @@ class PersonStore:
         item = response.get("Item")
         return from_item(item) if item else None
 
+    def item(self, person_id: str) -> dict[str, Any] | None:
+        """The stored item for this id, live, erased or merged (strongly consistent), or None."""
+        return self._read(person_id)
+
     def get(self, person_id: str) -> dict[str, Any]:
-        """The live person with this id (strongly consistent), or PersonNotFound."""
+        """The live person with this id (strongly consistent): PersonNotFound if there is none,
+        PersonMerged if it was merged into another."""
         person = self._read(person_id)
         if person is None or is_tombstone(person):
             raise PersonNotFound(f"Person {person_id} does not exist")
+        if is_merged(person):
+            raise PersonMerged(person_id, person[MERGED_INTO])
         return person
 
     def create(self, person: dict[str, Any]) -> dict[str, Any]:
@@ -237,6 +245,8 @@ class PersonStore:
         current = self._read(person_id)
         if current is None or is_tombstone(current):
             return PersonNotFound(f"Person {person_id} does not exist")
+        if is_merged(current):
+            return PersonMerged(person_id, current[MERGED_INTO])
         return VersionConflict(
             f"Person {person_id} is at version {current['versionNumber']}, not {expected_version}",
             current_version=int(current["versionNumber"]),
