@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from flask import Response, jsonify, request, url_for
 from flask.views import MethodView
@@ -54,16 +55,28 @@ def _interrupted(exc: MergeInterrupted) -> Response:
     return problem(409, str(exc))
 
 
-_BODY_INVALID = problem_doc("The body or the id is not valid.")
-_STALE = problem_doc("If-Match is stale: read the survivor again.")
+_SHARED_ERRORS = {
+    400: "The body or the id is not valid.",
+    404: "The survivor does not exist.",
+    412: "If-Match is stale: read the survivor again.",
+    413: "The body is larger than MAX_BODY_BYTES.",
+    415: "The body is not sent as application/json.",
+}
+ViewFunction = TypeVar("ViewFunction", bound=Callable[..., Any])
+
+
+def shared_errors(view: ViewFunction) -> ViewFunction:
+    """Document the errors merge and unmerge have in common."""
+    for status, description in _SHARED_ERRORS.items():
+        view = blp.alt_response(status, **problem_doc(description))(view)
+    return view
 
 
 @blp.route("/<person_id>/merge", parameters=[PERSON_ID])
 class PersonMerge(MethodView):
     @blp.arguments(MergeRequestSchema)
     @blp.response(200, MergeResultSchema, headers=ETAG)
-    @blp.alt_response(400, **_BODY_INVALID)
-    @blp.alt_response(404, **problem_doc("The survivor does not exist."))
+    @shared_errors
     @blp.alt_response(
         409,
         **problem_doc(
@@ -72,7 +85,6 @@ class PersonMerge(MethodView):
             "person that would break a rule), or the duplicate changed meanwhile."
         ),
     )
-    @blp.alt_response(412, **_STALE)
     @blp.alt_response(428, **problem_doc("If-Match is missing."))
     @blp.doc(parameters=[{**IF_MATCH, "required": True}])
     def post(self, body: dict[str, Any], person_id: str) -> Any:
@@ -107,8 +119,7 @@ class PersonMerge(MethodView):
 class PersonUnmerge(MethodView):
     @blp.arguments(MergeRequestSchema)
     @blp.response(200, UnmergeResultSchema, headers=ETAG)
-    @blp.alt_response(400, **_BODY_INVALID)
-    @blp.alt_response(404, **problem_doc("The survivor does not exist."))
+    @shared_errors
     @blp.alt_response(
         409,
         **problem_doc(
@@ -117,7 +128,6 @@ class PersonUnmerge(MethodView):
             "meanwhile."
         ),
     )
-    @blp.alt_response(412, **_STALE)
     @blp.doc(parameters=[IF_MATCH])
     def post(self, body: dict[str, Any], person_id: str) -> Any:
         """Take back a merge: the duplicate is restored as it was, and the survivor loses what

@@ -3,10 +3,8 @@ histories, refusals, and atomicity under concurrent PATCHes of both persons (iss
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -20,6 +18,7 @@ from service.store.merging import MergeWriter
 from tests.integration.openapi import CheckedClient
 from tests.integration.people import person_body
 from tests.integration.stored import persons, table_items
+from tests.integration.threads import together
 
 URL = "/api/v1/persons"
 UNKNOWN = "00000000-0000-4000-8000-000000000000"
@@ -381,19 +380,6 @@ def test_erasing_a_survivor_erases_the_persons_merged_into_it(
     assert table_items(settings, settings.extended_table) == []
 
 
-def _together(app: Flask, calls: list[Callable[[FlaskClient], Any]]) -> list[Any]:
-    """Run each call in its own thread with its own client, released at the same moment."""
-    barrier = threading.Barrier(len(calls))
-
-    def run(call: Callable[[FlaskClient], Any]) -> Any:
-        client = app.test_client()
-        barrier.wait(timeout=30)
-        return call(client)
-
-    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
-        return list(pool.map(run, calls))
-
-
 def test_a_merge_under_concurrent_patches_of_both_persons_is_all_or_nothing(
     app: Flask, settings: Settings
 ) -> None:
@@ -420,7 +406,7 @@ def test_a_merge_under_concurrent_patches_of_both_persons_is_all_or_nothing(
 
             return later
 
-        merged, survivor_patch, duplicate_patch = _together(
+        merged, survivor_patch, duplicate_patch = together(
             app,
             [
                 merge,
