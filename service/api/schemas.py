@@ -26,10 +26,9 @@ from service.api.fields import (
     Vocabulary,
     read_only_names,
 )
-from service.domain.rules import record_errors
+from service.domain.rules import MAX_CROSS_REFERENCES, record_errors
 from service.domain.vocabulary import LIST_FIELDS, TITLES
 
-MAX_CROSS_REFERENCES = 25
 _PERSON_TYPE_ITEM = {"setting": "person_types"}
 _ONE_TYPE = validate.Length(min=1, error="must name at least one person type.")
 

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from service.domain.rules import MAX_CROSS_REFERENCES
 from service.domain.tombstone import MERGED_INTO, is_merged, is_tombstone
 
 MERGED_FROM = "mergedFrom"  # on the survivor: ids of the duplicates merged into it
@@ -96,6 +97,13 @@ def refusal(survivor: dict[str, Any] | None, duplicate: dict[str, Any] | None) -
             return f"the {role} was erased"
     if duplicate.get(MERGED_FROM):
         return "the duplicate holds merged persons of its own: unmerge them first (no chains)"
+    # References are unique to one person, so the survivor would hold all of both.
+    held = sum(len(person.get("crossReferences") or []) for person in (survivor, duplicate))
+    if held > MAX_CROSS_REFERENCES:
+        return (
+            f"together they hold {held} cross references, more than the {MAX_CROSS_REFERENCES} "
+            "one person may hold: remove some from either first"
+        )
     return None
 
 

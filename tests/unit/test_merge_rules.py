@@ -95,6 +95,14 @@ def test_only_a_merged_duplicate_can_be_taken_back() -> None:
         (SURVIVOR, {"id": "d", "isDeleted": True, "versionNumber": 3}, "duplicate was erased"),
         (SURVIVOR, {**DUPLICATE, MERGED_FROM: ["c"]}, "no chains"),
         (SURVIVOR, None, "must exist"),
+        (
+            SURVIVOR,
+            {
+                **DUPLICATE,
+                "crossReferences": [{"system": "s", "reference": f"{n}"} for n in range(25)],
+            },
+            "together they hold 26 cross references",
+        ),
     ],
 )
 def test_merges_that_break_a_rule_are_refused(survivor, duplicate, reason: str) -> None:
