@@ -16,13 +16,7 @@ from botocore.exceptions import ClientError
 from service.domain.merge import MERGED_FROM
 from service.domain.tombstone import MERGED_INTO, TOMBSTONE_FLAG
 from service.store.crossrefs import Reference, references_of
-from service.store.errors import (
-    MergeInterrupted,
-    PersonMerged,
-    PersonNotFound,
-    ReferenceTaken,
-    VersionConflict,
-)
+from service.store.errors import MergeInterrupted, ReferenceTaken
 from service.store.items import to_item
 from service.store.persons import _REFUSED, PersonStore, _cancellation_codes
 
@@ -150,7 +144,8 @@ class MergeWriter:
             if not codes:
                 raise
             if codes[0] in _REFUSED:
-                raise self._survivor_changed(survivor) from exc
+                # Gone, merged, or at another version: the store's own reading of a refusal.
+                raise self._persons._conflict(survivor["id"], survivor["versionNumber"]) from exc
             if codes[1] in _REFUSED:
                 raise MergeInterrupted(
                     f"Person {other_put['Put']['Item']['id']['S']} changed meanwhile; "
@@ -164,15 +159,3 @@ class MergeWriter:
                     "A cross reference changed hands meanwhile; read both persons again and retry."
                 ) from exc
             raise
-
-    def _survivor_changed(self, survivor: dict[str, Any]) -> Exception:
-        """Why the survivor's write was refused: it is gone, merged, or at another version."""
-        try:
-            current = self._persons.get(survivor["id"])
-        except (PersonNotFound, PersonMerged) as gone:
-            return gone
-        return VersionConflict(
-            f"Person {survivor['id']} is at version {current['versionNumber']}, "
-            f"not {survivor['versionNumber']}",
-            current_version=int(current["versionNumber"]),
-        )
