@@ -47,7 +47,7 @@ def _merged(exc: PersonMerged) -> Response:
 
 @blp.app_errorhandler(MergeRefused)
 def _refused(exc: MergeRefused) -> Response:
-    return problem(409, f"The merge is refused: {exc}.", {"duplicateId": [f"{exc}."]})
+    return problem(409, f"The merge is refused: {exc}.")
 
 
 @blp.app_errorhandler(MergeInterrupted)

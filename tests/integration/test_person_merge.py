@@ -281,7 +281,7 @@ def test_merges_that_break_a_rule_are_refused_with_a_problem_naming_it(
         response = _merge(api, survivor_id, duplicate_id, etag)
         assert response.status_code == 409, response.get_json()
         problem = response.get_json()
-        assert says in problem["detail"] and problem["errors"]["duplicateId"]
+        assert says in problem["detail"] and problem["title"] == "Conflict"
 
     refused(survivor["id"], survivor["id"], '"1"', "cannot be merged into itself")
     refused(survivor["id"], erased["id"], '"1"', "the duplicate was erased")
