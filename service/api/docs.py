@@ -33,8 +33,10 @@ PERSON_ID = {
 
 MERGED_REDIRECT = {
     "schema": MergedIntoSchema,
-    "description": "The person was merged into another: Location is the survivor's URL.",
-    "headers": {"Location": {"description": "The survivor's URL.", "schema": {"type": "string"}}},
+    "description": "The person was merged into another: Location is the survivor's resource.",
+    "headers": {
+        "Location": {"description": "The survivor's URL for it.", "schema": {"type": "string"}}
+    },
 }
 
 
