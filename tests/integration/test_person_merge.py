@@ -3,6 +3,7 @@ histories, refusals, and atomicity under concurrent PATCHes of both persons (iss
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from typing import Any
@@ -144,6 +145,8 @@ def test_the_survivor_gains_what_it_lacks_keeps_its_own_values_and_reports_the_c
         ("benefits", "B-9"): survivor["id"],
         ("revenues", "R-7"): survivor["id"],
     }
+    exported = api.client.get(f"{URL}/export", query_string={"format": "ndjson"})
+    assert [json.loads(line)["id"] for line in exported.text.splitlines()] == [survivor["id"]]
 
 
 def test_a_merged_id_redirects_to_the_survivor_and_its_references_find_the_survivor(
