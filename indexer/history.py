@@ -3,7 +3,9 @@
 `history_entry` turns one stream record into an entry (a pure function); `HistorySink` is the
 poller's and the Lambda handler's sink. Writes are keyed by person id and version, so a replayed
 record rewrites the same entry. A tombstone (or a REMOVE) erases: the person's extended data is
-deleted and the values and reasons of their earlier entries are removed.
+deleted and the values and reasons of their earlier entries are removed. A merge is recorded on
+both persons (`merged`: the survivor's gained fields and `mergedFrom`, the duplicate's
+`mergedInto`), and so is its unmerge.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from service.config import Settings
-from service.domain.tombstone import is_tombstone
+from service.domain.merge import BROUGHT, MERGED_AT, MERGED_BY, MERGED_FROM, PREMERGE
+from service.domain.tombstone import MERGED_INTO, is_merged, is_tombstone
 from service.erasure import Erasure
 from service.store.extended import ExtendedStore
 from service.store.history import HistoryStore
@@ -33,6 +36,10 @@ NOT_CHANGES = frozenset(
         "isDeleted",
         "deletedAt",
         "deletedBy",
+        MERGED_AT,
+        MERGED_BY,
+        PREMERGE,
+        BROUGHT,
     }
 )
 
@@ -46,6 +53,39 @@ def field_changes(old: dict[str, Any] | None, new: dict[str, Any]) -> list[dict[
         for name in sorted(names)
         if old.get(name) != new.get(name)
     ]
+
+
+def _update_event(old: dict[str, Any] | None, new: dict[str, Any]) -> str:
+    """`merged` or `unmerged` when the survivor gained or lost a merged person, else `updated`."""
+    before, after = len((old or {}).get(MERGED_FROM, [])), len(new.get(MERGED_FROM, []))
+    return "merged" if after > before else "unmerged" if after < before else "updated"
+
+
+def _merged_entry(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, Any] | None:
+    """The entry of a duplicate merged (its values stay in the merged record, not shown as
+    removed) or unmerged (compared with itself before the merge); None for other changes."""
+    if is_merged(new):
+        change = {"field": MERGED_INTO, "oldValue": None, "newValue": new[MERGED_INTO]}
+        return {
+            "event": "merged",
+            "changedAt": new.get(MERGED_AT),
+            "changedBy": new.get(MERGED_BY),
+            "reason": new.get("reason"),
+            "changedFields": [MERGED_INTO],
+            "changes": [change],
+        }
+    if old is None or not is_merged(old):
+        return None
+    change = {"field": MERGED_INTO, "oldValue": old[MERGED_INTO], "newValue": None}
+    changes = [change, *field_changes(old.get(PREMERGE), new)]
+    return {
+        "event": "unmerged",
+        "changedAt": new.get("lastModified"),
+        "changedBy": new.get("lastModifiedBy"),
+        "reason": new.get("reason"),
+        "changedFields": [item["field"] for item in changes],
+        "changes": changes,
+    }
 
 
 def history_entry(record: dict[str, Any]) -> dict[str, Any]:
@@ -70,10 +110,13 @@ def history_entry(record: dict[str, Any]) -> dict[str, Any]:
             "changedAt": new.get("deletedAt"),
             "changedBy": new.get("deletedBy"),
         }
+    merged = _merged_entry(old, new)
+    if merged:
+        return {**entry, **merged}
     changes = field_changes(old, new)
     return {
         **entry,
-        "event": "created" if old is None or is_tombstone(old) else "updated",
+        "event": "created" if old is None or is_tombstone(old) else _update_event(old, new),
         "changedAt": new.get("lastModified"),
         "changedBy": new.get("lastModifiedBy"),
         "reason": new.get("reason"),

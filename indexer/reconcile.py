@@ -22,7 +22,7 @@ from opensearchpy.helpers import scan, streaming_bulk
 
 from indexer.apply import APPLIED, STALE, document_action, sort_outcome
 from indexer.scan import parallel_scan
-from service.domain.tombstone import is_tombstone
+from service.domain.tombstone import is_live
 from service.store.items import from_item
 
 
@@ -80,11 +80,11 @@ def compare(dynamodb: dict[str, State], index: dict[str, State]) -> Drift:
 
 
 def dynamodb_states(dynamodb: Any, table: str, segments: int) -> dict[str, State]:
-    """Every item's version and tombstone flag, from a parallel scan."""
+    """Every item's version and whether it is hidden from search (erased or merged)."""
 
     def segment(items: Iterator[dict[str, Any]]) -> dict[str, State]:
         return {
-            str(item["id"]): State(int(item.get("versionNumber", 0)), is_tombstone(item))
+            str(item["id"]): State(int(item.get("versionNumber", 0)), not is_live(item))
             for item in items
         }
 

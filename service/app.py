@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, Flask
 from swagger_ui_bundle import swagger_ui_path
 
-from service.api import export, extended, health, history, persons, search
+from service.api import export, extended, health, history, merging, persons, search
 from service.api.fields import ReadOnly, Vocabulary
 from service.api.problems import ProblemApi, register_domain_errors
 from service.api.request_guard import init_request_guard
@@ -45,6 +45,7 @@ def create_app(settings: Settings | None = None, backends: Backends | None = Non
     init_request_guard(app, api, settings.max_json_depth)
     register_domain_errors(app)
     api.register_blueprint(persons.blp)
+    api.register_blueprint(merging.blp)
     api.register_blueprint(history.blp)
     api.register_blueprint(extended.blp)
     api.register_blueprint(export.blp)

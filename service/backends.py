@@ -12,12 +12,14 @@ from service.erasure import Erasure
 from service.links import Links
 from service.matching.matcher import Matcher
 from service.matching.model import MatchModel, hand_set_model, load_model
+from service.merging import MergeService
 from service.persons import PersonService
 from service.search.cursor import CursorCodec
 from service.search.searcher import PersonSearch
 from service.store.extended import ExtendedStore
 from service.store.history import HistoryStore
 from service.store.indexer_status import IndexerStatusReader
+from service.store.merging import MergeWriter
 from service.store.persons import PersonStore
 
 EXTENSION = "person_index"
@@ -30,6 +32,7 @@ class Backends:
 
     settings: Settings
     persons: PersonService
+    merges: MergeService
     search: PersonSearch
     match_model: MatchModel
     matcher: Matcher
@@ -59,9 +62,13 @@ class Backends:
             CursorCodec(settings.cursor_secret, settings.max_page_size),
             match_model,
         )
+        persons = PersonService(store, Erasure(history, extended))
         return cls(
             settings=settings,
-            persons=PersonService(store, Erasure(history, extended)),
+            persons=persons,
+            merges=MergeService(
+                store, MergeWriter(dynamodb, settings.persons_table, store), persons.clock
+            ),
             search=search,
             match_model=match_model,
             matcher=Matcher(search, match_model),

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from service.domain.export_rows import COLUMN_NAMES, COLUMNS, flat_row
-from service.domain.tombstone import is_tombstone
+from service.domain.tombstone import is_live
 from service.persons import present, timestamp
 from service.store.persons import PersonStore
 
@@ -53,7 +53,7 @@ def live_persons(
 ) -> Iterator[dict[str, Any]]:
     """Every live person (changed at or after `modified_since`, a `since_key`), scan order."""
     for item in store.scan(page_size=page_size):
-        if is_tombstone(item):
+        if not is_live(item):
             continue
         if modified_since and str(item.get("lastModified", "")) < modified_since:
             continue

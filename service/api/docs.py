@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from service.api.merge_schemas import MergedIntoSchema
 from service.api.problems import PROBLEM_JSON
 from service.api.schemas import ProblemSchema
 
@@ -27,6 +28,15 @@ PERSON_ID = {
     "required": True,
     "schema": {"type": "string", "format": "uuid"},
     "description": "The person's id (a UUID; anything else is a 400).",
+}
+
+
+MERGED_REDIRECT = {
+    "schema": MergedIntoSchema,
+    "description": "The person was merged into another: Location is the survivor's resource.",
+    "headers": {
+        "Location": {"description": "The survivor's URL for it.", "schema": {"type": "string"}}
+    },
 }
 
 

@@ -14,7 +14,7 @@ from flask.views import MethodView
 from flask_smorest import abort
 
 from service.api.blueprint import Blueprint
-from service.api.docs import PERSON_ID, problem_doc
+from service.api.docs import MERGED_REDIRECT, PERSON_ID, problem_doc
 from service.api.persons import valid_person_id
 from service.api.schemas import ExtendedDataSchema
 from service.api.security import current_caller
@@ -80,11 +80,16 @@ _BODY = {
 @blp.route("/<person_id>/extended/<service_area>", parameters=[PERSON_ID])
 class ExtendedData(MethodView):
     @blp.response(200, ExtendedDataSchema)
+    @blp.alt_response(308, **MERGED_REDIRECT)
     @blp.alt_response(400, **problem_doc("The id is not a UUID."))
     @blp.alt_response(403, **problem_doc("The caller may not use this service area."))
     @blp.alt_response(404, **problem_doc("No such person, service area or data."))
     def get(self, person_id: str, service_area: str) -> dict[str, Any]:
-        """Read one service area's data about a person."""
+        """Read one service area's data about a person.
+
+        A person merged into another keeps their data under their id; without any there, the
+        answer is 308 to the survivor's.
+        """
         person_id = _checked(person_id, service_area)
         record = backends().extended.get(person_id, service_area)
         if record is None:

@@ -14,7 +14,7 @@ from flask.views import MethodView
 from flask_smorest import abort
 
 from service.api.blueprint import Blueprint
-from service.api.docs import ETAG, IF_MATCH, LOCATION, PERSON_ID, problem_doc
+from service.api.docs import ETAG, IF_MATCH, LOCATION, MERGED_REDIRECT, PERSON_ID, problem_doc
 from service.api.problems import problem
 from service.api.schemas import (
     PersonCreateSchema,
@@ -66,14 +66,15 @@ def _without_body_id(data: dict[str, Any], person_id: str | None) -> dict[str, A
     return data
 
 
-def _etag(person: dict[str, Any]) -> dict[str, str]:
+def etag(person: dict[str, Any]) -> dict[str, str]:
+    """The ETag header of a person: its version number."""
     return {"ETag": f'"{person["versionNumber"]}"'}
 
 
 _VERSION_TAG = re.compile(r"[0-9]{1,18}")
 
 
-def _expected_version(required: bool) -> int | None:
+def expected_version(required: bool) -> int | None:
     """The version named by If-Match: 428 when required and missing, 400 when unreadable."""
     if "If-Match" not in request.headers:
         if required:
@@ -86,7 +87,7 @@ def _expected_version(required: bool) -> int | None:
     return int(values[0])
 
 
-def _shown(person: dict[str, Any]) -> dict[str, Any]:
+def shown(person: dict[str, Any]) -> dict[str, Any]:
     """The person as returned: computed fields and the links this caller may follow."""
     shown = present(person, backends().persons.today())
     shown["links"] = backends().links.for_person(person, current_caller())
@@ -95,7 +96,7 @@ def _shown(person: dict[str, Any]) -> dict[str, Any]:
 
 def _created(person: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
     location = url_for("persons.PersonItem", person_id=person["id"])
-    return _shown(person), 201, {**_etag(person), "Location": location}
+    return shown(person), 201, {**etag(person), "Location": location}
 
 
 @blp.app_errorhandler(ReferenceTaken)
@@ -114,6 +115,11 @@ _TOO_LARGE = problem_doc("The body is larger than MAX_BODY_BYTES.")
 _NOT_JSON = problem_doc("The body is not sent as application/json.")
 _NOT_FOUND = problem_doc("No live person has this id.")
 _REF_TAKEN = problem_doc("A cross reference in the body belongs to another person.")
+_MERGED = problem_doc("The person was merged into another (Location names the survivor).")
+_REF_TAKEN_OR_MERGED = problem_doc(
+    "A cross reference in the body belongs to another person, or the person was merged into "
+    "another (Location names the survivor)."
+)
 
 
 @blp.route("")
@@ -132,12 +138,16 @@ class Persons(MethodView):
 @blp.route("/<person_id>", parameters=[PERSON_ID])
 class PersonItem(MethodView):
     @blp.response(200, PersonSchema, headers=ETAG)
+    @blp.alt_response(308, **MERGED_REDIRECT)
     @blp.alt_response(400, **_INVALID)
     @blp.alt_response(404, **_NOT_FOUND)
     def get(self, person_id: str) -> Any:
-        """Read a person by id (strongly consistent); the ETag is the version number."""
+        """Read a person by id (strongly consistent); the ETag is the version number.
+
+        The id of a person merged into another answers 308 with the survivor's URL.
+        """
         person = backends().persons.get(valid_person_id(person_id))
-        return _shown(person), 200, _etag(person)
+        return shown(person), 200, etag(person)
 
     @blp.arguments(PersonCreateSchema)
     @blp.response(201, PersonSchema, headers={**ETAG, **LOCATION})
@@ -155,7 +165,7 @@ class PersonItem(MethodView):
     @blp.response(200, PersonSchema, headers=ETAG)
     @blp.alt_response(400, **_INVALID)
     @blp.alt_response(404, **_NOT_FOUND)
-    @blp.alt_response(409, **_REF_TAKEN)
+    @blp.alt_response(409, **_REF_TAKEN_OR_MERGED)
     @blp.alt_response(412, **problem_doc("If-Match is stale: read the person again."))
     @blp.alt_response(413, **_TOO_LARGE)
     @blp.alt_response(415, **_NOT_JSON)
@@ -168,14 +178,15 @@ class PersonItem(MethodView):
         """
         person_id = valid_person_id(person_id)
         changes = _without_body_id(changes, person_id)
-        expected = _expected_version(required=True)
+        expected = expected_version(required=True)
         assert expected is not None
         person = backends().persons.patch(person_id, changes, expected, caller())
-        return _shown(person), 200, _etag(person)
+        return shown(person), 200, etag(person)
 
     @blp.response(204)
     @blp.alt_response(400, **_INVALID)
     @blp.alt_response(404, **_NOT_FOUND)
+    @blp.alt_response(409, **_MERGED)
     @blp.alt_response(412, **problem_doc("If-Match is stale: read the person again."))
     @blp.doc(parameters=[IF_MATCH])
     def delete(self, person_id: str) -> None:
@@ -184,7 +195,7 @@ class PersonItem(MethodView):
         If-Match, when sent, must be current.
         """
         person_id = valid_person_id(person_id)
-        backends().persons.delete(person_id, _expected_version(required=False), caller())
+        backends().persons.delete(person_id, expected_version(required=False), caller())
 
 
 @blp.route("/by-reference/<system>/<path:reference>")
@@ -197,4 +208,4 @@ class PersonByReference(MethodView):
         URL-encode the reference; it may contain '/'.
         """
         person = backends().persons.by_reference(system, reference)
-        return _shown(person), 200, _etag(person)
+        return shown(person), 200, etag(person)

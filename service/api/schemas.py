@@ -26,10 +26,9 @@ from service.api.fields import (
     Vocabulary,
     read_only_names,
 )
-from service.domain.rules import record_errors
+from service.domain.rules import MAX_CROSS_REFERENCES, record_errors
 from service.domain.vocabulary import LIST_FIELDS, TITLES
 
-MAX_CROSS_REFERENCES = 25
 _PERSON_TYPE_ITEM = {"setting": "person_types"}
 _ONE_TYPE = validate.Length(min=1, error="must name at least one person type.")
 
@@ -172,6 +171,7 @@ class _PersonFields(_ContractBody):
     createdAt = ReadOnly(fields.String(), metadata={"format": "date-time"})
     lastModified = ReadOnly(fields.String(), metadata={"format": "date-time"})
     lastModifiedBy = ReadOnly(fields.String())
+    mergedFrom = ReadOnly(fields.List(fields.String()))
 
 
 class PersonCreateSchema(_PersonFields):
@@ -247,6 +247,10 @@ class PersonSchema(Schema):
     createdAt = fields.String(metadata={"format": "date-time"})
     lastModified = fields.String(metadata={"format": "date-time"})
     lastModifiedBy = fields.String()
+    mergedFrom = fields.List(
+        fields.String(metadata={"format": "uuid"}),
+        metadata={"description": "Ids of the duplicates merged into this person (absent: none)."},
+    )
 
 
 class ProblemSchema(Schema):
@@ -269,7 +273,9 @@ class HistoryEntrySchema(Schema):
     """One change of a person; erased entries keep no values and no reason."""
 
     versionNumber = fields.Integer()
-    event = fields.String(validate=validate.OneOf(("created", "updated", "erased")))
+    event = fields.String(
+        validate=validate.OneOf(("created", "updated", "erased", "merged", "unmerged"))
+    )
     changedAt = fields.String(metadata={"format": "date-time"})
     changedBy = fields.String(allow_none=True)
     reason = fields.String(allow_none=True)

@@ -1,10 +1,11 @@
 """The rules of merging a duplicate person into a survivor, and of taking the merge back.
 
-Pure: the API and the store (not yet built, see issue 11 point 3) apply these to the records they
-read and write in one transaction. The survivor keeps its own values; it gains every list item it
-lacks and every field it lacks; fields where both hold different values are conflicts, reported
-and left as the survivor has them. What the duplicate brought is recorded, so an unmerge takes
-back exactly that (unless staff changed it since).
+Pure: the merge use case (service/merging.py) applies these to the records it read and writes
+both in one transaction. The survivor keeps its own values; it gains every list item it lacks and
+every field it lacks; fields where both hold different values are conflicts, reported and left as
+the survivor has them. The duplicate becomes a merged record that keeps its pre-merge image and
+what it brought, so an unmerge restores it and takes back exactly that (unless staff changed it
+since).
 """
 
 from __future__ import annotations
@@ -13,10 +14,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from service.domain.tombstone import is_tombstone
+from service.domain.rules import MAX_CROSS_REFERENCES
+from service.domain.tombstone import MERGED_INTO, is_merged, is_tombstone
 
-MERGED_INTO = "mergedInto"  # on the duplicate's merged record: the survivor's id
 MERGED_FROM = "mergedFrom"  # on the survivor: ids of the duplicates merged into it
+# The rest of a merged record: when, by whom, the duplicate as it was, and what it brought.
+MERGED_AT = "mergedAt"
+MERGED_BY = "mergedBy"
+PREMERGE = "premerge"
+BROUGHT = "brought"
 
 SCALAR_FIELDS = (
     "title",
@@ -78,8 +84,10 @@ class MergeResult:
 
 def refusal(survivor: dict[str, Any] | None, duplicate: dict[str, Any] | None) -> str | None:
     """Why these two may not be merged, or None when they may."""
-    if survivor is None or duplicate is None:
-        return "both persons must exist"
+    if survivor is None:
+        return "the survivor must exist"
+    if duplicate is None:
+        return "the duplicate must exist: no person has this id"
     if survivor["id"] == duplicate["id"]:
         return "a person cannot be merged into itself"
     for role, person in (("survivor", survivor), ("duplicate", duplicate)):
@@ -89,6 +97,13 @@ def refusal(survivor: dict[str, Any] | None, duplicate: dict[str, Any] | None) -
             return f"the {role} was erased"
     if duplicate.get(MERGED_FROM):
         return "the duplicate holds merged persons of its own: unmerge them first (no chains)"
+    # References are unique to one person, so the survivor would hold all of both.
+    held = sum(len(person.get("crossReferences") or []) for person in (survivor, duplicate))
+    if held > MAX_CROSS_REFERENCES:
+        return (
+            f"together they hold {held} cross references, more than the {MAX_CROSS_REFERENCES} "
+            "one person may hold: remove some from either first"
+        )
     return None
 
 
@@ -149,3 +164,42 @@ def taken_back(
     else:
         person.pop(MERGED_FROM)
     return person
+
+
+def merged_record(
+    duplicate: dict[str, Any],
+    result: MergeResult,
+    survivor_id: str,
+    merged_at: str,
+    by: str,
+    reason: str,
+) -> dict[str, Any]:
+    """The duplicate's record after the merge (the store adds its version): not a live person,
+    it names the survivor and keeps the duplicate as it was and what it brought, for an unmerge."""
+    return {
+        "id": duplicate["id"],
+        MERGED_INTO: survivor_id,
+        MERGED_AT: merged_at,
+        MERGED_BY: by,
+        "reason": reason,
+        PREMERGE: {key: value for key, value in duplicate.items() if key != "versionNumber"},
+        BROUGHT: {"fields": result.brought_fields, "items": result.brought_items},
+    }
+
+
+@dataclass(frozen=True)
+class UnmergeResult:
+    """The survivor without what the duplicate brought, and the duplicate as it was."""
+
+    survivor: dict[str, Any]
+    duplicate: dict[str, Any]
+
+
+def unmerge(survivor: dict[str, Any], record: dict[str, Any]) -> UnmergeResult:
+    """Take a merge back from its merged record; MergeRefused unless `record` was merged into
+    this survivor (stamps such as lastModified are the caller's to set)."""
+    if not is_merged(record) or record[MERGED_INTO] != survivor["id"]:
+        raise MergeRefused(f"person {record['id']} was not merged into {survivor['id']}")
+    brought = record[BROUGHT]
+    person = taken_back(survivor, record["id"], brought["fields"], brought["items"])
+    return UnmergeResult(person, dict(record[PREMERGE]))

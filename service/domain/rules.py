@@ -8,6 +8,8 @@ from typing import Any
 from service.domain.vocabulary import OFFICER_TYPES
 
 EARLIEST_DATE_OF_BIRTH = date(1900, 1, 1)
+# Each reference is an item of its person's DynamoDB transactions (at most 100 items each).
+MAX_CROSS_REFERENCES = 25
 
 
 def _as_date(value: Any) -> date | None:

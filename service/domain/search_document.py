@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from service.domain.normalise import compact_ni
-from service.domain.tombstone import is_tombstone
+from service.domain.tombstone import is_live
 
 NAME_FIELDS = (
     "title",
@@ -48,8 +48,9 @@ def postcode_district(postcode: str) -> str:
 
 
 def search_document(item: dict[str, Any]) -> dict[str, Any]:
-    """Build the indexed document for a person item (a tombstone gives a tombstone document)."""
-    if is_tombstone(item):
+    """Build the indexed document for a person item; an erased or merged person gives a tombstone
+    document, so search shows neither (a merged person's survivor is found instead)."""
+    if not is_live(item):
         return {"id": item["id"], "isDeleted": True}
     document: dict[str, Any] = {"id": item["id"], "isDeleted": False}
     for field in NAME_FIELDS:

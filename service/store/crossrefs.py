@@ -51,6 +51,18 @@ class CrossReferenceTable:
             }
         }
 
+    def move(self, from_person: str, to_person: str, ref: Reference) -> dict[str, Any]:
+        """A Put that gives the reference to `to_person` only while `from_person` holds it."""
+        put = self.claim(to_person, ref)["Put"]
+        return {
+            "Put": {
+                **put,
+                "ConditionExpression": "#person = :from",
+                "ExpressionAttributeNames": {"#person": "personId"},
+                "ExpressionAttributeValues": {":from": {"S": from_person}},
+            }
+        }
+
     @store_operation
     def claim_alone(self, person_id: str, ref: Reference) -> bool:
         """Claim one reference outside a transaction; False if another person holds it."""

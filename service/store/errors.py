@@ -44,3 +44,17 @@ class StoreRequestRefused(StoreError):
         super().__init__(f"DynamoDB refused {operation}: {code}")
         self.operation = operation
         self.code = code
+
+
+class PersonMerged(StoreError):
+    """The id belongs to a person merged into another: the survivor stands for them now."""
+
+    def __init__(self, person_id: str, survivor_id: str) -> None:
+        super().__init__(f"Person {person_id} was merged into {survivor_id}")
+        self.person_id = person_id
+        self.survivor_id = survivor_id
+
+
+class MergeInterrupted(StoreError):
+    """A merge or unmerge wrote nothing: the other person, or one of the cross references
+    it moves, changed between the read and the write."""

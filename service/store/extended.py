@@ -10,7 +10,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from service.domain.tombstone import TOMBSTONE_FLAG
+from service.domain.tombstone import MERGED_INTO, TOMBSTONE_FLAG
 from service.store.aws_errors import cancellation_codes, store_operation
 from service.store.errors import PersonNotFound
 from service.store.items import from_item, to_item
@@ -50,8 +50,12 @@ class ExtendedStore:
                             "TableName": self._persons_table,
                             "Key": {"id": {"S": record["personId"]}},
                             "ConditionExpression": "attribute_exists(#id) "
-                            "AND attribute_not_exists(#deleted)",
-                            "ExpressionAttributeNames": {"#id": "id", "#deleted": TOMBSTONE_FLAG},
+                            "AND attribute_not_exists(#deleted) AND attribute_not_exists(#merged)",
+                            "ExpressionAttributeNames": {
+                                "#id": "id",
+                                "#deleted": TOMBSTONE_FLAG,
+                                "#merged": MERGED_INTO,
+                            },
                         }
                     },
                     {"Put": {"TableName": self._table, "Item": to_item(item)}},

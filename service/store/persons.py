@@ -12,7 +12,8 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from service.domain.tombstone import TOMBSTONE_FLAG, is_tombstone
+from service.domain.merge import MERGED_FROM
+from service.domain.tombstone import MERGED_INTO, TOMBSTONE_FLAG, is_merged, is_tombstone
 from service.store.aws_errors import (
     CONDITION_FAILED,
     cancellation_codes,
@@ -23,6 +24,7 @@ from service.store.batches import batch_get, batch_write
 from service.store.crossrefs import CrossReferenceTable, Reference, references_of
 from service.store.errors import (
     PersonAlreadyExists,
+    PersonMerged,
     PersonNotFound,
     ReferenceTaken,
     VersionConflict,
@@ -30,6 +32,17 @@ from service.store.errors import (
 from service.store.items import from_item, to_item
 
 FIRST_VERSION = 1
+
+
+def _tombstone(person: dict[str, Any], deleted_at: str, deleted_by: str) -> dict[str, Any]:
+    """What erasing `person` (as read) leaves: no personal data, at the next version."""
+    return {
+        "id": person["id"],
+        TOMBSTONE_FLAG: True,
+        "versionNumber": int(person["versionNumber"]) + 1,
+        "deletedAt": deleted_at,
+        "deletedBy": deleted_by,
+    }
 
 
 def first_version(person: dict[str, Any]) -> dict[str, Any]:
@@ -93,11 +106,19 @@ class PersonStore:
         return from_item(item) if item else None
 
     @store_operation
+    def item(self, person_id: str) -> dict[str, Any] | None:
+        """The stored item for this id, live, erased or merged (strongly consistent), or None."""
+        return self._read(person_id)
+
+    @store_operation
     def get(self, person_id: str) -> dict[str, Any]:
-        """The live person with this id (strongly consistent), or PersonNotFound."""
+        """The live person with this id (strongly consistent): PersonNotFound if there is none,
+        PersonMerged if it was merged into another."""
         person = self._read(person_id)
         if person is None or is_tombstone(person):
             raise PersonNotFound(f"Person {person_id} does not exist")
+        if is_merged(person):
+            raise PersonMerged(person_id, person[MERGED_INTO])
         return person
 
     @store_operation
@@ -173,24 +194,42 @@ class PersonStore:
     def delete(self, current: dict[str, Any], deleted_at: str, deleted_by: str) -> int:
         """Erase a person, leaving a tombstone without personal data; returns its version.
 
-        Its cross references are released in the same transaction.
+        Its cross references are released in the same transaction, and the persons merged into
+        it are erased with it: it holds their data, and their merged records keep their images.
         """
         expected_version = int(current["versionNumber"])
-        tombstone = {
-            "id": current["id"],
-            TOMBSTONE_FLAG: True,
-            "versionNumber": expected_version + 1,
-            "deletedAt": deleted_at,
-            "deletedBy": deleted_by,
-        }
         self._write(
-            tombstone,
+            _tombstone(current, deleted_at, deleted_by),
             self._live_at(expected_version),
             references_of(current),
             set(),
             lambda: self._conflict(current["id"], expected_version),
+            also=self._merged_erasures(current, deleted_at, deleted_by),
         )
         return expected_version + 1
+
+    def _merged_erasures(
+        self, survivor: dict[str, Any], deleted_at: str, deleted_by: str
+    ) -> list[dict[str, Any]]:
+        """Puts that erase the records of the persons merged into `survivor`, each only while
+        it is still merged into it at the version read."""
+        puts = []
+        for person_id in survivor.get(MERGED_FROM, []):
+            record = self._read(person_id)
+            if record is None or record.get(MERGED_INTO) != survivor["id"]:
+                continue
+            put = {
+                "TableName": self._table,
+                "Item": to_item(_tombstone(record, deleted_at, deleted_by)),
+                "ConditionExpression": "#version = :expected AND #merged = :survivor",
+                "ExpressionAttributeNames": {"#version": "versionNumber", "#merged": MERGED_INTO},
+                "ExpressionAttributeValues": {
+                    ":expected": {"N": str(record["versionNumber"])},
+                    ":survivor": {"S": survivor["id"]},
+                },
+            }
+            puts.append({"Put": put})
+        return puts
 
     @staticmethod
     def _live_at(version: int) -> dict[str, Any]:
@@ -207,13 +246,15 @@ class PersonStore:
         before: set[Reference],
         after: set[Reference],
         person_failed: Callable[[], Exception],
+        also: list[dict[str, Any]] | None = None,
     ) -> None:
-        """Put the person item conditionally, with its reference changes in one transaction."""
+        """Put the person item conditionally, with its reference changes (and the items in
+        `also`) in one transaction."""
         claims = sorted(after - before)
         releases = sorted(before - after)
         put = {"TableName": self._table, "Item": to_item(item), **condition}
         try:
-            if not claims and not releases:
+            if not claims and not releases and not also:
                 self._client.put_item(**put)
                 return
             self._client.transact_write_items(
@@ -221,6 +262,7 @@ class PersonStore:
                     {"Put": put},
                     *(self.references.claim(item["id"], ref) for ref in claims),
                     *(self.references.release(ref) for ref in releases),
+                    *(also or []),
                 ]
             )
         except ClientError as exc:
@@ -240,6 +282,8 @@ class PersonStore:
         current = self._read(person_id)
         if current is None or is_tombstone(current):
             return PersonNotFound(f"Person {person_id} does not exist")
+        if is_merged(current):
+            return PersonMerged(person_id, current[MERGED_INTO])
         return VersionConflict(
             f"Person {person_id} is at version {current['versionNumber']}, not {expected_version}",
             current_version=int(current["versionNumber"]),

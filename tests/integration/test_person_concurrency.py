@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from flask import Flask
@@ -12,21 +10,9 @@ from flask import Flask
 from service.config import Settings
 from tests.integration.people import person_body
 from tests.integration.stored import persons
+from tests.integration.threads import together
 
 URL = "/api/v1/persons"
-
-
-def _together(app: Flask, calls: list[Callable[[Any], Any]]) -> list[Any]:
-    """Run each call in its own thread with its own test client, released at the same moment."""
-    barrier = threading.Barrier(len(calls))
-
-    def run(call: Callable[[Any], Any]) -> Any:
-        client = app.test_client()
-        barrier.wait(timeout=30)
-        return call(client)
-
-    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
-        return list(pool.map(run, calls))
 
 
 def test_two_patches_with_the_same_if_match_one_wins_and_nothing_is_lost(
@@ -38,7 +24,7 @@ def test_two_patches_with_the_same_if_match_one_wins_and_nothing_is_lost(
     def patch(field: str, value: str) -> Callable[[Any], Any]:
         return lambda client: client.patch(url, json={field: value}, headers={"If-Match": '"1"'})
 
-    responses = _together(app, [patch("middleName", "Ngozi"), patch("placeOfBirth", "Lagos")])
+    responses = together(app, [patch("middleName", "Ngozi"), patch("placeOfBirth", "Lagos")])
     statuses = sorted(response.status_code for response in responses)
     assert statuses == [200, 412]
     loser = next(r for r in responses if r.status_code == 412)
@@ -66,7 +52,7 @@ def test_twenty_parallel_creates_get_twenty_distinct_person_refs(
     def create(n: int) -> Callable[[Any], Any]:
         return lambda client: client.post(URL, json=person_body(firstName=f"Person{n}"))
 
-    responses = _together(app, [create(n) for n in range(20)])
+    responses = together(app, [create(n) for n in range(20)])
     assert [r.status_code for r in responses] == [201] * 20
     refs = {r.get_json()["personRef"] for r in responses}
     assert len(refs) == 20
@@ -82,7 +68,7 @@ def test_parallel_claims_of_one_cross_reference_give_it_to_exactly_one_person(
         body = person_body(firstName=f"Person{n}", crossReferences=[reference])
         return lambda client: client.post(URL, json=body)
 
-    responses = _together(app, [create(n) for n in range(5)])
+    responses = together(app, [create(n) for n in range(5)])
     assert sorted(r.status_code for r in responses) == [201, 409, 409, 409, 409]
     [owner] = persons(settings)
     found = app.test_client().get(f"{URL}/by-reference/tenures/T-42").get_json()

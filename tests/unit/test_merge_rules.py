@@ -7,12 +7,16 @@ import pytest
 from service.domain.merge import (
     MERGED_FROM,
     MERGED_INTO,
+    PREMERGE,
     Conflict,
     MergeRefused,
     merge,
+    merged_record,
     refusal,
     taken_back,
+    unmerge,
 )
+from service.domain.tombstone import is_live, is_merged, is_tombstone
 
 SURVIVOR = {
     "id": "s",
@@ -91,6 +95,14 @@ def test_only_a_merged_duplicate_can_be_taken_back() -> None:
         (SURVIVOR, {"id": "d", "isDeleted": True, "versionNumber": 3}, "duplicate was erased"),
         (SURVIVOR, {**DUPLICATE, MERGED_FROM: ["c"]}, "no chains"),
         (SURVIVOR, None, "must exist"),
+        (
+            SURVIVOR,
+            {
+                **DUPLICATE,
+                "crossReferences": [{"system": "s", "reference": f"{n}"} for n in range(25)],
+            },
+            "together they hold 26 cross references",
+        ),
     ],
 )
 def test_merges_that_break_a_rule_are_refused(survivor, duplicate, reason: str) -> None:
@@ -106,3 +118,43 @@ def test_a_survivor_may_absorb_several_duplicates() -> None:
 
     assert second[MERGED_FROM] == ["d", "e"]
     assert refusal(second, {**DUPLICATE, "id": "f"}) is None
+
+
+def test_the_merged_record_keeps_the_duplicate_as_it_was_and_unmerge_restores_both() -> None:
+    duplicate = {**DUPLICATE, "versionNumber": 4}
+    result = merge(SURVIVOR, duplicate)
+    record = merged_record(duplicate, result, "s", "2026-11-27T12:00:00.000Z", "officer", "same")
+
+    assert record[MERGED_INTO] == "s" and is_merged(record) and not is_live(record)
+    assert not is_tombstone(record)  # a merge is not an erasure
+    assert "versionNumber" not in record[PREMERGE]
+    assert record["reason"] == "same"
+
+    undone = unmerge(result.person, record)
+
+    assert undone.survivor == SURVIVOR
+    assert undone.duplicate == DUPLICATE
+
+
+def test_only_the_survivor_a_record_was_merged_into_can_take_it_back() -> None:
+    result = merge(SURVIVOR, DUPLICATE)
+    record = merged_record(DUPLICATE, result, "s", "t", "officer", "same")
+
+    with pytest.raises(MergeRefused, match="was not merged into other"):
+        unmerge({**result.person, "id": "other"}, record)
+    with pytest.raises(MergeRefused, match="was not merged into s"):
+        unmerge(result.person, DUPLICATE)  # a live person, not a merged record
+
+
+@pytest.mark.parametrize(
+    ("item", "live", "merged"),
+    [
+        ({"id": "p"}, True, False),
+        ({"id": "p", MERGED_FROM: ["d"]}, True, False),
+        ({"id": "p", MERGED_INTO: "s"}, False, True),
+        ({"id": "p", "isDeleted": True}, False, False),
+        ({"id": "p", "isDeleted": True, MERGED_INTO: "s"}, False, False),  # erased after
+    ],
+)
+def test_live_merged_and_erased_are_told_apart(item, live: bool, merged: bool) -> None:
+    assert (is_live(item), is_merged(item)) == (live, merged)

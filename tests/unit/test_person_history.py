@@ -134,3 +134,50 @@ def test_the_same_version_written_again_leaves_its_creation_entry_alone() -> Non
     recorder = _Recorder()
     HistorySink(recorder, erasure=None)([insert, rewrite])  # type: ignore[arg-type]
     assert [entry["event"] for entry in recorder.entries] == ["created"]
+
+
+MERGED_RECORD = {
+    "id": "p1",
+    "versionNumber": 2,
+    "mergedInto": "s1",
+    "mergedAt": "2026-03-03T00:00:00.000Z",
+    "mergedBy": "officer@example.council",
+    "reason": "Same person",
+    "premerge": {key: value for key, value in BASE.items() if key != "versionNumber"},
+    "brought": {"fields": {}, "items": {}},
+}
+
+
+def test_a_merged_duplicate_records_whom_it_was_merged_into_and_keeps_its_values_unshown() -> None:
+    entry = history_entry(_record("MODIFY", BASE, MERGED_RECORD))
+    assert entry == {
+        "personId": "p1",
+        "versionNumber": 2,
+        "event": "merged",
+        "changedAt": "2026-03-03T00:00:00.000Z",
+        "changedBy": "officer@example.council",
+        "reason": "Same person",
+        "changedFields": ["mergedInto"],
+        "changes": [{"field": "mergedInto", "oldValue": None, "newValue": "s1"}],
+    }
+
+
+def test_an_unmerged_duplicate_is_compared_with_itself_before_the_merge() -> None:
+    restored = {**BASE, "versionNumber": 3, "reason": "Not the same", "lastModifiedBy": "lead"}
+    entry = history_entry(_record("MODIFY", MERGED_RECORD, restored))
+    assert (entry["event"], entry["reason"], entry["changedBy"]) == (
+        "unmerged",
+        "Not the same",
+        "lead",
+    )
+    assert entry["changes"] == [{"field": "mergedInto", "oldValue": "s1", "newValue": None}]
+
+
+def test_the_survivor_records_a_merge_and_an_unmerge_with_what_changed() -> None:
+    merged = {**BASE, "versionNumber": 2, "middleName": "Ngozi", "mergedFrom": ["d1"]}
+    entry = history_entry(_record("MODIFY", BASE, merged))
+    assert entry["event"] == "merged"
+    assert entry["changedFields"] == ["mergedFrom", "middleName"]
+    back = history_entry(_record("MODIFY", merged, {**BASE, "versionNumber": 3}))
+    assert back["event"] == "unmerged"
+    assert back["changedFields"] == ["mergedFrom", "middleName"]

@@ -38,6 +38,11 @@ def test_tombstone_item_gives_a_document_without_personal_data() -> None:
     }
 
 
+def test_a_merged_person_is_hidden_from_search_like_an_erased_one() -> None:
+    merged = {"id": "d", "versionNumber": 5, "mergedInto": "s", "premerge": {"firstName": "Aisha"}}
+    assert search_document(merged) == {"id": "d", "isDeleted": True}
+
+
 def test_date_parts_include_a_day_month_swap_only_when_it_is_a_real_date() -> None:
     assert date_of_birth_parts("1984-03-05")[:4] == [
         "y:1984",
