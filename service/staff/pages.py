@@ -198,8 +198,7 @@ def _person_or_404(person_id: str) -> dict[str, Any] | None:
 @blp.get("/")
 def search() -> str:
     """The search form, and its results when something was searched for."""
-    searching = any(request.args.get(key) for key in request.args if key != "page")
-    if not searching:
+    if not request.args:
         return render_template("staff/search.html", form=Form(), page=None)
     form = read_search(request.args)
     cursor = request.args.get("cursor")
