@@ -13,9 +13,7 @@ from flask import Flask
 
 from service.config import Settings
 from service.staff.pages import blp
-from service.staff.signin import DEV_TOKEN_SECONDS, SignIn
-
-EXTENSION = "person_index_staff"
+from service.staff.signin import DEV_TOKEN_SECONDS, EXTENSION, SignIn
 
 
 def init_staff(app: Flask, settings: Settings) -> None:

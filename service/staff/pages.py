@@ -50,7 +50,7 @@ from service.staff.forms import (
     read_search,
     values_of,
 )
-from service.staff.signin import DEV_ROLES, SignIn
+from service.staff.signin import DEV_ROLES, EXTENSION, SignIn
 from service.store.errors import PersonNotFound, ReferenceTaken, VersionConflict
 
 log = logging.getLogger(__name__)
@@ -96,7 +96,7 @@ _OPEN = {"staff.static", "staff.sign_in", "staff.sign_out"}
 
 
 def _sign_in() -> SignIn:
-    return current_app.extensions["person_index_staff"]
+    return current_app.extensions[EXTENSION]
 
 
 def caller() -> Caller:

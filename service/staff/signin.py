@@ -17,6 +17,8 @@ from service.api.security import UNAUTHENTICATED
 from service.auth import Caller, InvalidToken, TokenVerifier, mint_token
 from service.config import Settings
 
+# Where the app keeps its SignIn (app.extensions).
+EXTENSION = "person_index_staff"
 SESSION_TOKEN = "devToken"
 DEV_TOKEN_SECONDS = 8 * 3600
 # The development sign-in's choices: a role and what it may do, in words.

@@ -111,7 +111,10 @@ def test_a_residents_page_shows_the_record_links_and_history(
     client: FlaskClient, index_all
 ) -> None:
     body = person_body(
-        crossReferences=[{"system": "housing", "reference": "TEN-991"}],
+        crossReferences=[
+            {"system": "housing", "reference": "TEN-991"},
+            {"system": "socialcare", "reference": "SC-77"},
+        ],
         tenures=[
             {
                 "id": "6f1c5d3e-8b39-4c62-9a55-0f61d8c5f2a1",
@@ -136,6 +139,10 @@ def test_a_residents_page_shows_the_record_links_and_history(
     assert "15 March 1984" in text
     assert "12 Mare Street, London" in text and "Secure" in text and "Active" in text
     assert "TEN-991" in text
+    social_care = 'href="https://socialcare.example.council/cases/SC-77"'
+    assert social_care in text  # the tester holds the social care group
+    reader = client.get(f"/staff/people/{stored['id']}", headers=READ_ONLY).text
+    assert "SC-77" in reader and social_care not in reader  # a link only its group may see
     assert "Changed (version 2)" in text and "Created (version 1)" in text
     assert "Last name: Okonkwo → Okafor" in text
     assert "Reason: Married" in text
