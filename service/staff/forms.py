@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from marshmallow import ValidationError
+from marshmallow import Schema, ValidationError
 
 from service.api.schemas import PersonCreateSchema
 from service.api.search_schemas import SearchArgsSchema
@@ -123,6 +123,17 @@ def date_parts(data: FormData, name: str) -> DateParts:
     return DateParts.of({part: data.get(f"{name}-{part}") for part in ("day", "month", "year")})
 
 
+def _validated(form: Form, schema: Schema, body: dict[str, Any]) -> Form:
+    """The form with the body the API's schema loads, or the schema's messages as field errors
+    (a field the form already found wrong keeps its own message)."""
+    try:
+        form.body = schema.load(body)
+    except ValidationError as exc:
+        for name, text in field_errors(exc.messages).items():
+            form.errors.setdefault(name, text)
+    return form
+
+
 def read_search(data: FormData) -> Form:
     """The search form: names, a partial date of birth, postcode and NI number."""
     form = Form(values={name: _text(data, name) for name in SEARCH_FIELDS})
@@ -137,12 +148,7 @@ def read_search(data: FormData) -> Form:
     if not args and not form.errors:
         form.errors["firstName"] = "Enter at least one detail to search for"
         return form
-    try:
-        form.body = SearchArgsSchema().load(args)
-    except ValidationError as exc:
-        for name, text in field_errors(exc.messages).items():
-            form.errors.setdefault(name, text)
-    return form
+    return _validated(form, SearchArgsSchema(), args)
 
 
 def read_person(data: FormData, with_address: bool) -> Form:
@@ -167,12 +173,7 @@ def read_person(data: FormData, with_address: bool) -> Form:
             address = {"fullAddress": form.values["address"], "isCurrent": True}
             address["postcode"] = form.values["postcode"]
             body["addresses"] = [address]
-    try:
-        form.body = PersonCreateSchema().load(body)
-    except ValidationError as exc:
-        for name, text in field_errors(exc.messages).items():
-            form.errors.setdefault(name, text)
-    return form
+    return _validated(form, PersonCreateSchema(), body)
 
 
 def editable(person: Mapping[str, Any]) -> dict[str, Any]:

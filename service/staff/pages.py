@@ -241,11 +241,15 @@ def _page_number() -> int:
 def _result(hit: dict[str, Any], compared: dict[str, str]) -> dict[str, Any]:
     """A search hit with why it matched, in words."""
     found = score_candidate(compared, hit, backends().match_model).reasons if compared else []
-    why = [asdict(reason) for reason in found]
+    return _summary(hit, [asdict(reason) for reason in found])
+
+
+def _summary(record: dict[str, Any], why: list[dict[str, Any]]) -> dict[str, Any]:
+    """A found record (a search document) with its address and the model's reasons in words."""
     return {
-        "person": hit,
-        "address": presenters.address_line(hit),
-        "reasons": reasons.agreements(why, hit),
+        "person": record,
+        "address": presenters.address_line(record),
+        "reasons": reasons.agreements(why, record),
         "differences": reasons.differences(why),
     }
 
@@ -307,15 +311,8 @@ def add() -> Any:
 
 
 def _candidate(result: dict[str, Any]) -> dict[str, Any]:
-    record = result["person"]
-    return {
-        "person": record,
-        "grade": result["grade"],
-        "score": result["score"],
-        "reasons": reasons.agreements(result["reasons"], record),
-        "differences": reasons.differences(result["reasons"]),
-        "address": presenters.address_line(record),
-    }
+    """A duplicate-check candidate with its grade."""
+    return {**_summary(result["person"], result["reasons"]), "grade": result["grade"]}
 
 
 def _carried_fields() -> list[tuple[str, str]]:

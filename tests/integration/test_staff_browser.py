@@ -144,14 +144,16 @@ def test_find_a_resident_and_open_her_record(
     _shoot(page, screenshots, "search")
 
     # An empty search: the error summary, as the design system shows it.
-    page.get_by_role("button", name="Search").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Search").click()
     assert page.get_by_role("alert").inner_text().startswith("There is a problem")
     _accessible(page, "search error")
 
     page.get_by_label("First name").fill("Sioban")
     page.get_by_label("Last name").fill("Oduy")
     page.get_by_label("Year").fill("1979")
-    page.get_by_label("Year").press("Enter")
+    with page.expect_navigation():
+        page.get_by_label("Year").press("Enter")
     results = page.locator(".staff-result")
     assert results.count() == 2
     first = results.nth(0).inner_text()
@@ -176,7 +178,8 @@ def test_add_a_person_meets_the_duplicate_warning_then_edit_her(
     stored = store(client, SIOBHAN)
     index_all()
     _sign_in_with_the_keyboard(page, "write")
-    page.get_by_role("link", name="Add a person").first.click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Add a person").first.click()
     _accessible(page, "add")
     page.get_by_label("Title").select_option("Ms")
     page.get_by_label("First name").fill("Siobhan")
@@ -186,7 +189,8 @@ def test_add_a_person_meets_the_duplicate_warning_then_edit_her(
     page.get_by_label("Year").fill("1979")
     page.get_by_label("Tenant", exact=True).check()
     page.get_by_label("Reason for adding them").fill("New tenancy sign-up")
-    page.get_by_role("button", name="Continue").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Continue").click()
 
     assert page.get_by_role("heading", level=1).inner_text() == (
         "This person may already be on the record"
@@ -203,10 +207,12 @@ def test_add_a_person_meets_the_duplicate_warning_then_edit_her(
     assert stored["id"] not in page.url
     _accessible(page, "added person")
 
-    page.get_by_role("button", name="Change details").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Change details").click()
     _accessible(page, "edit")
     page.get_by_label("Middle name (optional)").fill("Maire")
     page.get_by_label("Reason for the change").fill("Middle name from her passport")
-    page.get_by_role("button", name="Save changes").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save changes").click()
     assert "Your changes have been saved" in page.inner_text("main")
     assert page.get_by_role("heading", level=1).inner_text() == "Ms Siobhan Maire Oduya"
