@@ -84,6 +84,8 @@ def run(api_port: int, dynamodb_port: int, opensearch_port: int, seed: int, work
         "SERVICE_AREA_GROUPS": os.environ.get(
             "SERVICE_AREA_GROUPS", json.dumps(DEV_SERVICE_AREA_GROUPS)
         ),
+        # The staff pages' development sign-in (never set outside the local stack).
+        "STAFF_DEV_SIGNIN": "true",
     }
     stops: list = []
     try:
@@ -134,6 +136,7 @@ def run(api_port: int, dynamodb_port: int, opensearch_port: int, seed: int, work
             _post_json(f"{base}/persons", body, token)
         click.echo(
             f"\nPerson index is running.\n"
+            f"  Staff pages:           http://127.0.0.1:{api_port}/staff/ (development sign-in)\n"
             f"  API docs (Swagger UI): {base}/docs\n"
             f"  OpenAPI document:      {base}/openapi.json\n"
             f"  Health:                {base}/healthcheck\n"

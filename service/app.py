@@ -17,6 +17,7 @@ from service.backends import Backends
 from service.config import Settings
 from service.logs import configure_logging
 from service.metrics import init_metrics
+from service.staff import init_staff
 
 
 def create_app(settings: Settings | None = None, backends: Backends | None = None) -> Flask:
@@ -51,6 +52,7 @@ def create_app(settings: Settings | None = None, backends: Backends | None = Non
     api.register_blueprint(export.blp)
     api.register_blueprint(search.blp)
     app.register_blueprint(health.blp)
+    init_staff(app, settings)
     init_metrics(app)
     # Swagger UI's assets come from the swagger-ui-bundle package, so the docs work offline.
     app.register_blueprint(

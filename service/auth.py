@@ -152,6 +152,9 @@ def mint_token(
 
 
 PUBLIC_BLUEPRINTS = frozenset({"health", "metrics", "api-docs", "swagger_assets"})
+# The staff pages check sign-in themselves (the same tokens, from the header or the development
+# sign-in's session) and answer with pages, not problem+json: service/staff/signin.py.
+SELF_AUTHENTICATING_BLUEPRINTS = frozenset({"staff"})
 # Endpoints whose HTTP method says the wrong thing: a duplicate check is a POST that only reads.
 ROLE_OVERRIDES: dict[str, str] = {
     "search.PersonMatches": "read",
@@ -161,7 +164,9 @@ ROLE_OVERRIDES: dict[str, str] = {
 
 def required_role(method: str, blueprint: str | None, endpoint: str | None) -> str | None:
     """The role a request needs: None for public endpoints, else by method with named exceptions."""
-    if endpoint is None or blueprint in PUBLIC_BLUEPRINTS or endpoint == "static":
+    if endpoint is None or endpoint == "static":
+        return None
+    if blueprint in PUBLIC_BLUEPRINTS or blueprint in SELF_AUTHENTICATING_BLUEPRINTS:
         return None
     if endpoint in ROLE_OVERRIDES:
         return ROLE_OVERRIDES[endpoint]

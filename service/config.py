@@ -17,6 +17,8 @@ from service.domain.vocabulary import PERSON_TYPES
 REPO_ROOT = Path(__file__).resolve().parents[1]
 # Cursors only replay searches their holder may run anyway; the key keeps them the service's own.
 LOCAL_CURSOR_SECRET = "person-index-local-cursor-key"
+# Signs the staff pages' session cookies on the local stack only (set STAFF_SESSION_SECRET).
+LOCAL_STAFF_SESSION_SECRET = "person-index-local-staff-session-key"
 # Every hit of a staff search's re-ranked window is fetched and scored on each of its pages.
 MAX_SEARCH_RERANK_WINDOW = 500
 
@@ -243,6 +245,11 @@ class Settings:
     auth: AuthSettings = field(default_factory=AuthSettings)
     # Origins allowed to call the API from a browser; none unless configured.
     cors_origins: tuple[str, ...] = ()
+    # Signs the staff pages' session cookie (CSRF token, development sign-in); every process
+    # behind one address needs the same key.
+    staff_session_secret: str = LOCAL_STAFF_SESSION_SECRET
+    # The staff pages' development sign-in page (mints a token with JWT_SECRET): local stack only.
+    staff_dev_signin: bool = False
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -306,6 +313,10 @@ class Settings:
             cors_origins=tuple(
                 origin.strip() for origin in env.get("CORS_ORIGINS", "").split(",") if origin
             ),
+            staff_session_secret=env.get("STAFF_SESSION_SECRET")
+            or env.get("JWT_SECRET")
+            or LOCAL_STAFF_SESSION_SECRET,
+            staff_dev_signin=_bool(env, "STAFF_DEV_SIGNIN", cls.staff_dev_signin),
         )
         if settings.indexer_batch_size > 1000:
             raise ConfigError("INDEXER_BATCH_SIZE must be at most 1000 (DynamoDB Streams' limit)")
@@ -313,6 +324,8 @@ class Settings:
             raise ConfigError(f"SEARCH_RERANK_WINDOW must be at most {MAX_SEARCH_RERANK_WINDOW}")
         if settings.default_page_size > settings.max_page_size:
             raise ConfigError("DEFAULT_PAGE_SIZE must not exceed MAX_PAGE_SIZE")
+        if settings.staff_dev_signin and settings.auth.algorithm != "HS256":
+            raise ConfigError("STAFF_DEV_SIGNIN needs JWT_ALGORITHM=HS256 (it mints HS256 tokens)")
         if not settings.mappings_dir.is_dir():
             raise ConfigError(f"MAPPINGS_DIR {settings.mappings_dir} is not a directory")
         return settings
