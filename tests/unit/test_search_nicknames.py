@@ -31,6 +31,19 @@ def test_nickname_pairs_include_shared_full_names_but_not_strangers() -> None:
     assert not are_nicknames("", "bob")
 
 
+def test_spelling_variants_count_as_nicknames_and_reach_the_index_rules() -> None:
+    """Shivaun is Siobhan spelt as said: no phonetic code links them, the variants list does."""
+    assert are_nicknames("shivaun", "siobhan") and are_nicknames("siobhan", "shivaun")
+    assert are_nicknames("shaune", "shaun")  # both Sean
+    assert not are_nicknames("shivaun", "sinead")
+    rules = nickname_synonym_rules()
+    assert "shivaun => shivaun, siobhan" in rules
+    # A nickname the package knows keeps its full names beside the variant's usual spelling.
+    shaun = next(rule for rule in rules if rule.startswith("shaun => "))
+    assert {"sean", "shawn"} <= set(shaun.split(" => ")[1].split(", "))
+    assert len({rule.split(" => ")[0] for rule in rules}) == len(rules)  # one rule per name
+
+
 def test_the_index_body_gets_the_rules_and_the_file_stays_untouched() -> None:
     mapping = latest_mapping(REPO_ROOT / "mappings")
     raw = json.loads(mapping.path.read_text(encoding="utf-8"))
