@@ -2,7 +2,29 @@
 
 Uses the servers named by BENCH_/TEST_DYNAMODB_ENDPOINT and BENCH_/TEST_OPENSEARCH_URL when set,
 otherwise starts its own (the quality benchmark's `servers()`). Each run uses fresh tables and
-a fresh alias.
+a fresh alias. Point BENCH_OPENSEARCH_URL at a running node but leave the DynamoDB variables
+unset to give the run a DynamoDB API server of its own (a shared one serves other clients'
+requests in between, one at a time).
+
+What limits each path (py-spy over a 20,000-person run, both processes sampled):
+
+* Locally, the DynamoDB API server (moto) limits both. It answers one request at a time and
+  spent about 78 % of its CPU in moto's generic response serializer (`moto.core.serialize`),
+  which writes a GetRecords answer attribute by attribute: a page of 1,000 records takes
+  seconds. Its Scan also walks the table from the first item for every 1 MB page (segment
+  check and start-key comparison per item), so its cost per item grows with the table, and
+  parallel segments only queue at the server. Production DynamoDB is not moto: it serves
+  parallel Scan segments from separate partitions and streams from one shard per partition.
+* Our code, per record: the typed image turned into a plain dict (boto3's TypeDeserializer,
+  about 80 microseconds) and the search document built (about 35); botocore parsing the
+  GetRecords answer. The poller used to read, apply, write the history and checkpoint strictly
+  in turn, so the server idled while OpenSearch indexed and the other way round; it now reads a
+  shard's next page while the current one is applied and sends a page's bulk parts from
+  INDEXER_BULK_THREADS senders. The rebuild's segments each scan and bulk-load on their own
+  thread, so scans and bulk requests already overlap.
+* OpenSearch: the live index refreshes every second, which raw bulk (refresh off) does not
+  pay; batch clients gzip bulk bodies (OPENSEARCH_COMPRESS), about 90 ms of CPU per 1,000
+  documents here, which raw bulk pays too.
 """
 
 from __future__ import annotations
@@ -213,7 +235,8 @@ def main(documents: int, writes: int, rate: float) -> None:
         figures: list[Figure] = []
 
         raw_bulk_rate(search, settings, items[:1000], 1)  # warm-up: the first index pays more
-        bulk = {threads: raw_bulk_rate(search, settings, items, threads) for threads in (1, 2)}
+        senders = sorted({1, 2, settings.rebuild_segments})  # the rebuild bulk-loads from each
+        bulk = {threads: raw_bulk_rate(search, settings, items, threads) for threads in senders}
         ceiling = max(bulk.values())
         _, write_seconds = timed(lambda: store(dynamodb, settings.persons_table, items))
         arn = persons_stream_arn(dynamodb, settings)
@@ -226,8 +249,7 @@ def main(documents: int, writes: int, rate: float) -> None:
         read_ceiling = documents / read_seconds
         stream_ceiling = documents / (read_seconds + history_seconds)
         figures += [
-            Figure("raw bulk, 1 thread", bulk[1]),
-            Figure("raw bulk, 2 threads", bulk[2]),
+            *(Figure(f"raw bulk, {threads} thread(s)", rate) for threads, rate in bulk.items()),
             Figure("server ceiling: GetRecords alone", read_ceiling),
             Figure("server ceiling: GetRecords + the history's calls", stream_ceiling),
         ]
@@ -308,8 +330,9 @@ def main(documents: int, writes: int, rate: float) -> None:
         f"({documents / write_seconds:.0f} items/s).",
         "",
         f"Raw bulk: plain bulk requests of the same documents (the project's document builder, "
-        f"chunks of {BULK_CHUNK}) into a fresh index with the same mapping, from 1 and from 2 "
-        f"threads; the better is the ceiling (100%). Server ceilings: what the DynamoDB API "
+        f"chunks of {BULK_CHUNK}) into a fresh index with the same mapping, from "
+        f"{', '.join(map(str, senders))} threads (the rebuild loads from one bulk stream per "
+        f"segment); the best is the ceiling (100%). Server ceilings: what the DynamoDB API "
         f"server alone does for the calls each path makes, with nothing done to the answers: "
         f"GetShardIterator/GetRecords over the same records; the same plus the change history's "
         f"marker reads and entry writes for them (the deployed stream path's calls; the server "
