@@ -13,7 +13,8 @@ unreachable, overloaded or refused for a reason that may pass, so it must be ret
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -135,13 +136,48 @@ def sort_outcome(ok: bool, info: dict[str, Any]) -> tuple[str, dict[str, Any], s
     return (POISON if poison else FAILED), outcome, reason
 
 
+def _send(client: OpenSearch, actions: list[dict[str, Any]], chunk_size: int) -> list[Any]:
+    """Every bulk outcome for `actions`, in their order (429s retried with back-off)."""
+    return list(
+        streaming_bulk(
+            client,
+            actions,
+            chunk_size=chunk_size,
+            max_chunk_bytes=_MAX_CHUNK_BYTES,
+            max_retries=3,
+            initial_backoff=1,
+            raise_on_error=False,
+            raise_on_exception=False,
+        )
+    )
+
+
+def send_in_parallel(
+    client: OpenSearch, actions: list[dict[str, Any]], chunk_size: int, threads: int
+) -> list[tuple[bool, dict[str, Any]]]:
+    """Bulk outcomes for `actions` in their order, sent as `threads` contiguous parts at once.
+
+    Sending parts at once is safe for the index because every write carries its external
+    version: whichever of two writes to one id lands last, the higher version stays (the other
+    answers 409, counted as stale)."""
+    if threads <= 1 or len(actions) <= 1:
+        return _send(client, actions, chunk_size)
+    size = -(-len(actions) // threads)
+    parts = [actions[start : start + size] for start in range(0, len(actions), size)]
+    with ThreadPoolExecutor(max_workers=len(parts), thread_name_prefix="bulk") as pool:
+        sent = pool.map(lambda part: _send(client, part, min(chunk_size, size)), parts)
+        return [outcome for part in sent for outcome in part]
+
+
 def apply_batch(
     client: OpenSearch,
     index: str,
     records: Iterable[dict[str, Any]],
     chunk_size: int = 500,
+    threads: int = 1,
 ) -> BatchResult:
-    """Apply records in order in bulk requests of at most `chunk_size` actions (and 5 MB)."""
+    """Apply records in bulk requests of at most `chunk_size` actions (and 5 MB), from
+    `threads` senders at once (see `send_in_parallel`)."""
     result = BatchResult()
     actions: list[dict[str, Any]] = []
     sequence_numbers: list[str] = []
@@ -158,16 +194,7 @@ def apply_batch(
             result.newest_change_at = changed_at
     if not actions:
         return result
-    outcomes: Iterator[tuple[bool, dict[str, Any]]] = streaming_bulk(
-        client,
-        actions,
-        chunk_size=chunk_size,
-        max_chunk_bytes=_MAX_CHUNK_BYTES,
-        max_retries=3,
-        initial_backoff=1,
-        raise_on_error=False,
-        raise_on_exception=False,
-    )
+    outcomes = send_in_parallel(client, actions, chunk_size, threads)
     for sequence, (ok, info) in zip(sequence_numbers, outcomes, strict=True):
         kind, _, reason = sort_outcome(ok, info)
         if kind == APPLIED:

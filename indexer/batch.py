@@ -38,9 +38,11 @@ def process_batch(
     sinks: Sequence[Sink],
     source: str,
     chunk_size: int = 500,
+    threads: int = 1,
 ) -> ProcessedBatch:
-    """Apply, dead-letter, then run the sinks on every record that needs no retry."""
-    result = apply_batch(opensearch, index, records, chunk_size=chunk_size)
+    """Apply (from `threads` bulk senders), dead-letter, then run the sinks on every record
+    that needs no retry."""
+    result = apply_batch(opensearch, index, records, chunk_size=chunk_size, threads=threads)
     processed = ProcessedBatch(result, set(result.failed), list(result.failed.values()))
     by_sequence = {sequence_number(record): record for record in records}
     for sequence, reason in result.poison.items():

@@ -127,10 +127,14 @@ class Rebuild:
             self.opensearch.cluster.health(index=index, wait_for_status="yellow")
             self._swap(alias, index, previous)
         except BaseException:
+            catch_up.close()
             log.error("rebuild failed; deleting the new index", extra={"index": index})
             self.opensearch.indices.delete(index=index, ignore_unavailable=True)
             raise
-        report.caught_up += drain(catch_up)
+        try:
+            report.caught_up += drain(catch_up)
+        finally:
+            catch_up.close()
         if previous and not self.keep_previous:
             self.opensearch.indices.delete(index=",".join(previous), ignore_unavailable=True)
             report.deleted_previous = True
@@ -148,6 +152,7 @@ class Rebuild:
             stream_arn=stream_arn,
             index=index,
             batch_size=self.settings.indexer_batch_size,
+            bulk_threads=self.settings.indexer_bulk_threads,
             dead_letters=self._dead_letters(),
         )
         for shard in reader._shards():
@@ -171,7 +176,7 @@ class Rebuild:
                 self.dynamodb,
                 self.settings.persons_table,
                 self.segments,
-                lambda items: self._load_segment(index, items, bar),
+                lambda items: self.load_segment(index, items, bar),
             )
         return sum(r[0] for r in results), sum(r[1] for r in results)
 
@@ -191,9 +196,12 @@ class Rebuild:
             sent.append(item)  # bulk results come back in the order the actions were sent
             yield action
 
-    def _load_segment(
+    def load_segment(
         self, index: str, items: Iterator[dict[str, Any]], bar: tqdm
     ) -> tuple[int, int]:
+        """Bulk-load one segment's items into `index`, poison ones to the dead-letter table;
+        (loaded, poison). Each segment has its own bulk stream (with back-off on 429s), so the
+        segments' scans and bulk requests overlap."""
         sent: collections.deque[dict[str, Any]] = collections.deque()
         poison: list[tuple[dict[str, Any], str]] = []
         loaded = 0

@@ -21,6 +21,7 @@ def build_poller(settings: Settings) -> StreamPoller:
         stream_arn=persons_stream_arn(dynamodb, settings),
         index=settings.opensearch_alias,
         batch_size=settings.indexer_batch_size,
+        bulk_threads=settings.indexer_bulk_threads,
         dead_letters=DeadLetterStore(dynamodb, settings.dead_letters_table),
         sinks=[HistorySink.connect(dynamodb, settings)],
     )

@@ -4,6 +4,12 @@ Shards are read parents first. A checkpoint moves only after OpenSearch acknowle
 and any poison record in it was set aside in the dead-letter table. On any error the in-memory
 iterators are dropped and re-acquired from the stored checkpoints (moto can leave stale
 iterators; AWS iterators expire after 15 minutes), and the poller backs off instead of spinning.
+
+Reading ahead: when a page comes back full (a backlog), the next page of that shard is read on a
+background thread while this one is applied, so the stream read and the index and history writes
+overlap instead of adding up. A page read ahead is only ever used as the continuation of the
+page before it once that page was applied; any error drops it with the iterators, and the shard
+is read again from its checkpoint.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -104,7 +111,14 @@ class StreamPoller:
     # Further consumers of each batch (e.g. the change history), run after OpenSearch acknowledged
     # it and before the checkpoint moves; each must be idempotent, as records can come again.
     sinks: list[Callable[[list[dict[str, Any]]], None]] = field(default_factory=list)
+    # Read a shard's next page while the current one is applied (see the module docstring).
+    read_ahead: bool = True
+    # Bulk senders per page (parts of a page are sent at once; external versions keep order).
+    bulk_threads: int = 1
     _iterators: dict[str, str | None] = field(default_factory=dict)
+    # Per shard: the iterator a page was read ahead with, and that read.
+    _ahead: dict[str, tuple[str, Future[dict[str, Any]]]] = field(default_factory=dict)
+    _reader: ThreadPoolExecutor | None = None
     _throughput: Throughput = field(default_factory=Throughput)
     _last_heartbeat: float = float("-inf")
 
@@ -155,8 +169,36 @@ class StreamPoller:
         return iterator
 
     def reset_iterators(self) -> None:
-        """Forget every iterator; the next poll starts again from the stored checkpoints."""
+        """Forget every iterator and page read ahead; the next poll starts again from the stored
+        checkpoints."""
         self._iterators.clear()
+        self._ahead.clear()
+
+    def close(self) -> None:
+        """Stop the read-ahead thread (a later poll starts a new one)."""
+        self._ahead.clear()
+        if self._reader is not None:
+            self._reader.shutdown(wait=True, cancel_futures=True)
+            self._reader = None
+
+    def _read_ahead(self, shard_id: str, iterator: str) -> None:
+        if self._reader is None:
+            self._reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="stream-read")
+        page = self._reader.submit(
+            self.streams.get_records, ShardIterator=iterator, Limit=self.batch_size
+        )
+        self._ahead[shard_id] = (iterator, page)
+
+    def _page_read_ahead(self, shard_id: str, iterator: str) -> dict[str, Any] | None:
+        """The page read ahead with `iterator`, or None (none, another iterator, or it failed:
+        the caller then reads it again itself)."""
+        ahead = self._ahead.pop(shard_id, None)
+        if ahead is None or ahead[0] != iterator:
+            return None
+        try:
+            return ahead[1].result()
+        except ClientError:
+            return None
 
     def poll_once(self) -> int:
         """Read one page from each readable shard and apply it; returns the records read."""
@@ -183,6 +225,9 @@ class StreamPoller:
         iterator = self._iterator(shard_id, checkpoint)
         if iterator is None:
             return None
+        page = self._page_read_ahead(shard_id, iterator)
+        if page is not None:
+            return page
         try:
             return self.streams.get_records(ShardIterator=iterator, Limit=self.batch_size)
         except ClientError as exc:
@@ -203,6 +248,8 @@ class StreamPoller:
             return 0
         records = response.get("Records", [])
         next_iterator = response.get("NextShardIterator")
+        if self.read_ahead and next_iterator is not None and len(records) >= self.batch_size:
+            self._read_ahead(shard_id, next_iterator)
         if records:
             newest_change_at = self._apply(shard_id, records)
             self.checkpoints.save(
@@ -231,6 +278,7 @@ class StreamPoller:
             self.sinks,
             source="stream",
             chunk_size=self.batch_size,
+            threads=self.bulk_threads,
         )
         if processed.failures:
             self.reset_iterators()
@@ -245,6 +293,12 @@ class StreamPoller:
     ) -> None:
         """Poll until `stop` is set; sleep when idle and back off exponentially on errors."""
         backoff = Backoff(initial=idle_sleep, maximum=max_backoff)
+        try:
+            self._run(stop, idle_sleep, backoff)
+        finally:
+            self.close()
+
+    def _run(self, stop: threading.Event, idle_sleep: float, backoff: Backoff) -> None:
         while not stop.is_set():
             try:
                 processed = self.poll_once()

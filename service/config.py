@@ -218,6 +218,8 @@ class Settings:
     # Stream records per GetRecords call (DynamoDB Streams allows up to 1,000): per-batch costs
     # (checkpoint, status and history writes) are then shared by more records.
     indexer_batch_size: int = 1000
+    # Bulk requests sent at once for one batch (its parts, as external versions keep the order).
+    indexer_bulk_threads: int = 2
     indexer_idle_sleep_seconds: float = 1.0
     indexer_max_backoff_seconds: float = 30.0
     rebuild_segments: int = 4
@@ -289,6 +291,7 @@ class Settings:
             ),
             batch_timeout_seconds=_float(env, "BATCH_TIMEOUT_SECONDS", cls.batch_timeout_seconds),
             indexer_batch_size=_int(env, "INDEXER_BATCH_SIZE", cls.indexer_batch_size),
+            indexer_bulk_threads=_int(env, "INDEXER_BULK_THREADS", cls.indexer_bulk_threads),
             indexer_idle_sleep_seconds=_float(
                 env, "INDEXER_IDLE_SLEEP_SECONDS", cls.indexer_idle_sleep_seconds
             ),

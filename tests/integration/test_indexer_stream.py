@@ -78,6 +78,30 @@ def test_bulk_requests_are_bounded_by_the_batch_size(
     assert drift(settings).clean
 
 
+def test_a_page_read_ahead_never_moves_the_checkpoint_past_an_unapplied_record(
+    client: FlaskClient, settings: Settings
+) -> None:
+    rng = random.Random(6)
+    for _ in range(7):
+        create(client, rng)
+    records = stream_records(settings)
+    poller = build_poller(replace(settings, indexer_batch_size=3))
+    live = poller.opensearch
+    assert poller.poll_once() == 3  # a full page: the next one is read ahead meanwhile
+    assert _checkpoint(poller) == records[2]["dynamodb"]["SequenceNumber"]
+
+    poller.opensearch = unreachable_opensearch()
+    with pytest.raises(BatchNotApplied):  # the page read ahead is not acknowledged
+        poller.poll_once()
+    assert _checkpoint(poller) == records[2]["dynamodb"]["SequenceNumber"]
+
+    poller.opensearch = live  # the same poller, recovered: it reads again from its checkpoint
+    assert drain(poller) == 4
+    poller.close()
+    assert _checkpoint(poller) == records[-1]["dynamodb"]["SequenceNumber"]
+    assert drift(settings).clean
+
+
 def test_a_stale_iterator_is_re_acquired_from_the_checkpoint(
     client: FlaskClient, settings: Settings
 ) -> None:
@@ -158,4 +182,28 @@ def test_late_and_repeated_records_never_roll_back_and_a_delete_stays_deleted(
     stored = search.get(index=alias, id=person["id"])
     assert stored["_source"]["isDeleted"] is True
     assert stored["_version"] == 3
+    assert drift(settings).clean
+
+
+def test_a_page_sent_in_parallel_parts_keeps_the_newest_version_and_each_records_outcome(
+    client: FlaskClient, settings: Settings
+) -> None:
+    person = create(client, random.Random(7))
+    url = f"/api/v1/persons/{person['id']}"
+    for version, name in enumerate(["Zed", "Yan", "Xia"], start=1):
+        renamed = client.patch(url, json={"firstName": name}, headers={"If-Match": f'"{version}"'})
+        assert renamed.status_code == 200, renamed.get_json()
+    records = stream_records(settings)
+    bad = {"eventName": "MODIFY", "dynamodb": {"SequenceNumber": "1", "NewImage": {}}}
+    search = clients.opensearch_client(settings, "batch")
+    alias = settings.opensearch_alias
+
+    # One action per part, all at once: the oldest version may well land last.
+    newest_first = [records[-1], bad, *reversed(records[:-1])]
+    result = apply_batch(search, alias, newest_first, chunk_size=1, threads=len(newest_first))
+    assert result.ok and result.applied + result.stale == len(records)
+    assert set(result.poison) == {"1"}  # the outcome of each record is its own
+
+    stored = search.get(index=alias, id=person["id"])
+    assert stored["_version"] == 4 and stored["_source"]["firstName"] == "Xia"
     assert drift(settings).clean
