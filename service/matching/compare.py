@@ -90,9 +90,21 @@ def name_level(query: str | None, candidates: Iterable[str | None], nicknames: b
 def _folded_level(query: str, name: str, nicknames: bool) -> str:
     """Agreement of two folded names. Cached: a register's common names meet again and again."""
     level = _word_level(query.replace(" ", ""), name.replace(" ", ""), nicknames)
-    if level in {"similar", "different"} and set(query.split()) & set(name.split()):
-        level = "partial"  # a shared part of a double-barrelled or multi-word name
+    if level in {"similar", "different"} and _shares_a_part(query, name, level):
+        level = "partial"  # a part of a double-barrelled or multi-word name agrees
     return level
+
+
+def _shares_a_part(query: str, name: str, level: str) -> bool:
+    """True when the two share a part exactly, or (for names otherwise different) a part of a
+    multi-part name is a slip of the keyboard away from the other name or one of its parts:
+    "Alen" for "Allen-Griffiths"."""
+    parts, name_parts = query.split(), name.split()
+    if set(parts) & set(name_parts):
+        return True
+    if level != "different" or len(parts) == len(name_parts) == 1:
+        return False
+    return any(is_typo(a, b) for a in parts for b in name_parts)
 
 
 _FULL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

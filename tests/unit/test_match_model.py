@@ -36,6 +36,8 @@ ROBERT = {
         ("Kathryn", ["Catherine"], True, "phonetic"),
         ("Chaudhry", ["Chowdhury"], False, "phonetic"),
         ("Smith", ["Lloyd-Smith"], False, "partial"),
+        ("Alen", ["Allen-Griffiths"], False, "partial"),  # a slip in one part
+        ("Lee", ["Li-Smith"], False, "different"),  # a part that only sounds alike: no
         ("R", ["Robert"], True, "initial"),
         ("Mary", ["Robert", "Mary"], True, "exact"),
         ("Kwame", ["Robert"], True, "different"),

@@ -8,6 +8,7 @@ from benchmarks.quality.baseline import baseline_body
 from service.domain.dirty_values import is_real_date
 from service.domain.search_document import date_of_birth_masks, date_of_birth_parts
 from service.search.queries import (
+    DATE_BOOSTS,
     SearchParams,
     candidate_bodies,
     date_of_birth_clauses,
@@ -129,9 +130,9 @@ def test_candidates_need_any_one_clause_and_baseline_is_one_fuzzy_multi_match() 
 def test_a_day_month_swapped_query_finds_the_stored_form_of_the_record() -> None:
     stored = date_of_birth_parts("1944-01-11")
     clauses = date_of_birth_clauses("1944-11-01")
-    swapped = next(c for c in clauses if "term" in c and "dateOfBirthParts" in c["term"])
-    assert swapped["term"]["dateOfBirthParts"]["value"] in stored
-    assert swapped["term"]["dateOfBirthParts"]["_name"] == "dateOfBirth:swapped"
+    (swapped,) = [c["constant_score"] for c in clauses if "constant_score" in c]
+    assert swapped["filter"]["term"]["dateOfBirthParts"] in stored
+    assert swapped["_name"] == "dateOfBirth:swapped"
 
 
 def test_a_date_that_is_not_real_never_goes_to_the_date_field() -> None:
@@ -147,6 +148,17 @@ def test_a_date_that_is_not_real_never_goes_to_the_date_field() -> None:
         assert typo["terms"]["dateOfBirthParts"] == date_of_birth_masks(value)
 
 
+def test_every_full_date_clause_scores_flat_so_a_rare_swap_never_outscores_an_exact_date() -> None:
+    """A keyword term scores boost x rarity; the swapped forms are rarer than any date."""
+    for clause in date_of_birth_clauses("1999-04-09"):
+        if "term" in clause:
+            assert "dateOfBirth" in clause["term"]  # the date field: a constant score
+        else:
+            assert "terms" in clause or "constant_score" in clause
+    exact, typo, swapped = (DATE_BOOSTS[k] for k in ("exact", "typo", "swapped"))
+    assert exact + typo > typo > swapped  # an exact date also shares every one-digit-off form
+
+
 def test_a_mistyped_year_shares_a_masked_form_with_the_real_date() -> None:
     masks = next(c for c in date_of_birth_clauses("2961-04-03") if "terms" in c)
     assert set(masks["terms"]["dateOfBirthParts"]) & set(date_of_birth_parts("1961-04-03"))
@@ -154,11 +166,13 @@ def test_a_mistyped_year_shares_a_masked_form_with_the_real_date() -> None:
 
 def test_a_month_above_12_asks_for_its_real_day_month_swap() -> None:
     clauses = date_of_birth_clauses("1985-30-03")
-    swapped = [c for c in clauses if c.get("term", {}).get("dateOfBirth")]
+    swapped = [c for c in clauses if "constant_score" in c]
     assert swapped == [
         {
-            "term": {
-                "dateOfBirth": {"value": "1985-03-30", "boost": 4.0, "_name": "dateOfBirth:swapped"}
+            "constant_score": {
+                "filter": {"term": {"dateOfBirth": "1985-03-30"}},
+                "boost": 4.0,
+                "_name": "dateOfBirth:swapped",
             }
         }
     ]
