@@ -15,7 +15,7 @@ from service.matching.model import MatchModel, hand_set_model, load_model
 from service.merging import MergeService
 from service.persons import PersonService
 from service.search.cursor import CursorCodec
-from service.search.searcher import PersonSearch
+from service.search.searcher import PersonSearcher
 from service.store.extended import ExtendedStore
 from service.store.history import HistoryStore
 from service.store.indexer_status import IndexerStatusReader
@@ -33,7 +33,7 @@ class Backends:
     settings: Settings
     persons: PersonService
     merges: MergeService
-    search: PersonSearch
+    search: PersonSearcher
     match_model: MatchModel
     matcher: Matcher
     history: HistoryStore
@@ -56,7 +56,7 @@ class Backends:
         match_model = (
             load_model(settings.match_model_file) if settings.match_model_file else hand_set_model()
         )
-        search = PersonSearch(
+        search = PersonSearcher(
             opensearch,
             settings.opensearch_alias,
             CursorCodec(settings.cursor_secret, settings.max_page_size),

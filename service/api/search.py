@@ -17,7 +17,7 @@ from service.api.search_schemas import (
     SearchResultSchema,
 )
 from service.backends import backends
-from service.matching.matcher import Wanted, match_query, params_of
+from service.matching.matcher import Wanted, compared_person, params_of
 from service.search.cursor import InvalidCursor
 from service.search.queries import SearchParams
 
@@ -85,5 +85,5 @@ class PersonMatches(MethodView):
         NI number or postcode) is compared as given and reported in `warnings`.
         """
         wanted = Wanted(args["limit"], args["minScore"], args["minGrade"])
-        answer = backends().matcher.match(match_query(person), wanted, args["explain"])
+        answer = backends().matcher.match(compared_person(person), wanted, args["explain"])
         return {**answer, "warnings": person["warnings"]}

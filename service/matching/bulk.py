@@ -23,7 +23,7 @@ from tqdm import tqdm
 from service import clients
 from service.api.search_schemas import SEARCH_CRITERIA, MatchPersonSchema
 from service.config import Settings
-from service.matching.matcher import Matcher, Wanted, batch_matcher, match_query, reasons_text
+from service.matching.matcher import Matcher, Wanted, batch_matcher, compared_person, reasons_text
 
 log = logging.getLogger(__name__)
 # Every search criterion except free text.
@@ -79,7 +79,7 @@ def format_warnings(warnings: list[dict[str, str]]) -> str:
 def output_rows(row_id: str, person: dict[str, Any], matcher: Matcher, limit: int) -> list[dict]:
     """The output lines of one valid input row (a `no-match` line when nothing qualifies); each
     carries the row's warnings."""
-    results = matcher.match(match_query(person), Wanted(limit))["results"]
+    results = matcher.match(compared_person(person), Wanted(limit))["results"]
     warnings = format_warnings(person["warnings"])
     if not results:
         return [{"inputId": row_id, "status": "no-match", "warnings": warnings}]

@@ -12,7 +12,7 @@ from service.matching.model import MatchModel, Reason, load_model
 from service.matching.scoring import Scored, score_candidate
 from service.search.cursor import CursorCodec
 from service.search.queries import SearchParams
-from service.search.searcher import PersonSearch
+from service.search.searcher import PersonSearcher
 
 # Candidates of the query over everything per answer wanted: the model re-ranks, so fetch more
 # than it keeps (the queries held to a date of birth, an address or an NI number add their own).
@@ -35,7 +35,7 @@ def params_of(person: dict[str, Any]) -> SearchParams:
     )
 
 
-def match_query(person: dict[str, Any]) -> dict[str, Any]:
+def compared_person(person: dict[str, Any]) -> dict[str, Any]:
     """The flat partial person the matcher compares: names, date, NI and one address."""
     query = {
         "firstName": person.get("firstName"),
@@ -92,7 +92,7 @@ class Wanted:
 class Matcher:
     """Finds the records most likely to be the same person as a partial person."""
 
-    def __init__(self, search: PersonSearch, weights: MatchModel | None = None) -> None:
+    def __init__(self, search: PersonSearcher, weights: MatchModel | None = None) -> None:
         self._search = search
         self._weights = weights
 
@@ -133,4 +133,4 @@ def batch_matcher(client: OpenSearch, settings: Settings) -> Matcher:
     model over the job's own client."""
     cursors = CursorCodec(settings.cursor_secret, settings.max_page_size)
     weights = load_model(settings.match_model_file) if settings.match_model_file else None
-    return Matcher(PersonSearch(client, settings.opensearch_alias, cursors), weights)
+    return Matcher(PersonSearcher(client, settings.opensearch_alias, cursors), weights)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from service.matching.matcher import Matcher, Wanted, match_query, reasons_text
+from service.matching.matcher import Matcher, Wanted, compared_person, reasons_text
 
 PAIR_COLUMNS = (
     "firstId",
@@ -43,7 +43,7 @@ def query_of_document(document: dict[str, Any]) -> dict[str, Any]:
     """The partial person a sweep matches for one indexed person."""
     addresses = document.get("addresses") or []
     postcodes = document.get("postcodes") or []
-    return match_query(
+    return compared_person(
         {
             "firstName": document.get("firstName"),
             "surname": document.get("surname"),

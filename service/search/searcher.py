@@ -29,7 +29,7 @@ def _hit(hit: dict[str, Any], explain: bool, match_score: float | None = None) -
     return result
 
 
-class PersonSearch:
+class PersonSearcher:
     """Person search over the alias; the client and the cursor codec are injected.
 
     Nothing is held open between pages: the cursor carries the search and where it stopped.
@@ -158,7 +158,7 @@ class PersonSearch:
         for response in responses:
             if "error" in response:
                 status = response.get("status", 500)
-                raise search_error("PersonSearch.candidates", status, response["error"])
+                raise search_error("PersonSearcher.candidates", status, response["error"])
             for hit in response["hits"]["hits"]:
                 found = hits.setdefault(hit["_id"], hit)
                 if found is not hit:  # the same person from another query: keep every clause

@@ -34,7 +34,7 @@ from service.api.search import search_params
 from service.auth import Caller
 from service.backends import backends
 from service.domain.vocabulary import TITLES
-from service.matching.matcher import Wanted, match_query
+from service.matching.matcher import Wanted, compared_person
 from service.matching.scoring import score_candidate
 from service.persons import InvalidPerson, present
 from service.search.cursor import InvalidCursor
@@ -284,7 +284,7 @@ def add() -> Any:
         return render_template("staff/add.html", form=form)
     overridden = request.form.get("decision") == "new"
     if not overridden:
-        query = match_query({**form.body, "includeDeceased": True})
+        query = compared_person({**form.body, "includeDeceased": True})
         candidates = backends().matcher.match(query, Wanted(DUPLICATE_LIMIT))["results"]
         if candidates:
             return render_template(

@@ -134,7 +134,7 @@ def test_an_opensearch_400_is_a_logged_500(
         index=settings.opensearch_alias, body={"index": {"max_result_window": 1}}
     )
     searched = client.get(PERSON, query_string={"surname": "Okonkwo"})
-    _refused(searched, problem_log, "OpenSearch refused PersonSearch.search: 400")
+    _refused(searched, problem_log, "OpenSearch refused PersonSearcher.search: 400")
     problem_log.records.clear()
     matched = client.post(f"{PERSON}/matches", json={"surname": "Okonkwo"})
-    _refused(matched, problem_log, "OpenSearch refused PersonSearch.candidates: 400")
+    _refused(matched, problem_log, "OpenSearch refused PersonSearcher.candidates: 400")

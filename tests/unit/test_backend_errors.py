@@ -144,7 +144,7 @@ def test_a_store_operation_passes_the_stores_own_exceptions_through() -> None:
 def test_opensearch_answers_are_refused_or_unavailable_by_status(
     status: int | str, error: Any, expected: type
 ) -> None:
-    translated = search_error("PersonSearch.search", status, error)
+    translated = search_error("PersonSearcher.search", status, error)
     assert type(translated) is expected
     assert "Smith" not in str(translated)  # a reason can quote the query: never carried
 
