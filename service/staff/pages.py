@@ -42,10 +42,13 @@ from service.search.rerank import model_query
 from service.staff import presenters, reasons
 from service.staff.forms import (
     LABELS,
+    PARTS,
     Form,
+    anchor,
     changes,
     editable,
     field_errors,
+    new_person_values,
     read_person,
     read_search,
     values_of,
@@ -90,6 +93,7 @@ blp = StaffBlueprint(
 for name in ("long_date", "long_time", "full_name", "field_label", "type_words"):
     blp.add_app_template_filter(getattr(presenters, name), f"staff_{name}")
 blp.add_app_template_filter(presenters.option, "staff_option")
+blp.add_app_template_filter(anchor, "staff_anchor")
 blp.add_app_template_filter(lambda value, name: presenters.shown_value(name, value), "staff_value")
 
 _OPEN = {"staff.static", "staff.sign_in", "staff.sign_out"}
@@ -155,6 +159,7 @@ def _page_context() -> dict[str, Any]:
         "labels": LABELS,
         "titles": TITLES,
         "person_types": backends().settings.person_types,
+        "parts": PARTS,
     }
 
 
@@ -278,8 +283,8 @@ def add() -> Any:
     if not _may_write():
         return _error_page(403, "You cannot add people", "Adding people needs the write role.")
     if request.method == "GET":
-        return render_template("staff/add.html", form=Form(values={"personTypes": []}))
-    form = read_person(request.form, with_address=True)
+        return render_template("staff/add.html", form=Form(values=new_person_values()))
+    form = read_person(request.form, with_parts=True)
     if not form.valid:
         return render_template("staff/add.html", form=form)
     overridden = request.form.get("decision") == "new"
@@ -345,7 +350,7 @@ def edit(person_id: str) -> Any:
         return _error_page(404, "Person not found", "No one has this id, or they were erased.")
     if request.method == "GET":
         return _edit_page(found, Form(values=values_of(found)), editable(found), None)
-    form = read_person(request.form, with_address=False)
+    form = read_person(request.form, with_parts=False)
     version, original = _edit_state()
     if version is None or original is None:
         return _error_page(400, "This form is not complete", "Reload the page and try again.")

@@ -254,8 +254,9 @@ def test_add_form_errors_come_back_field_by_field_and_a_clean_add_goes_straight_
             "firstName": "Zebedee",
             "surname": "Quillfeather",
             "personTypes": ["Leaseholder"],
-            "address": "1 Unique Row, London",
-            "postcode": "N1 1AA",
+            "addresses-0-fullAddress": "1 Unique Row, London",
+            "addresses-0-postcode": "N1 1AA",
+            "addresses-0-isCurrent": "yes",
             "reason": "New leaseholder",
         },
     )
