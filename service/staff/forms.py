@@ -135,7 +135,7 @@ def message(name: str, text: str) -> str:
     label = label_of(name)
     if text.startswith(_REQUIRED[:-1]):
         detail = text[len(_REQUIRED) - 1 :].strip(" :.")
-        enter = _ENTER.get(name, f"Enter the {label[:1].lower()}{label[1:]}")
+        enter = _ENTER.get(name, f"Enter the {_lower_first(label)}")
         return f"{enter} ({detail})" if detail else enter
     text = text.rstrip(".")
     return f"{label} {text}" if text[:1].islower() else f"{label}: {text}"
@@ -259,7 +259,12 @@ def label_of(name: str) -> str:
     if len(pieces) < 3 or not pieces[1].isdigit():
         return part.heading
     found = next((f.label for f in part.fields if f.name == pieces[2]), pieces[2])
-    return f"{part.label} {int(pieces[1]) + 1} {found[:1].lower()}{found[1:]}"
+    return f"{part.label} {int(pieces[1]) + 1} {_lower_first(found)}"
+
+
+def _lower_first(words: str) -> str:
+    """ "Start date" as "start date" in a sentence; "UPRN" kept."""
+    return words if words[1:2].isupper() else words[:1].lower() + words[1:]
 
 
 def anchor(name: str) -> str:

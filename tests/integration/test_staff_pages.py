@@ -267,6 +267,146 @@ def test_add_form_errors_come_back_field_by_field_and_a_clean_add_goes_straight_
     assert person["reason"] == "New leaseholder"
 
 
+def _new_person(token: str, **fields: object) -> dict[str, object]:
+    """An add form for a resident no one else resembles, with `fields` added."""
+    return {
+        "csrf_token": token,
+        "title": "Mx",
+        "firstName": "Perpetua",
+        "surname": "Vandersloot",
+        "personTypes": ["Tenant"],
+        "reason": "New tenancy sign-up",
+        **fields,
+    }
+
+
+def test_adding_a_person_with_every_part_stores_them_all(client: FlaskClient) -> None:
+    token = csrf_token(client, "/staff/people/new")
+    added = client.post(
+        "/staff/people/new",
+        data=_new_person(
+            token,
+            preferredTitle="Dr",
+            preferredFirstName="Pet",
+            placeOfBirth="Leeds",
+            communicationRequirements="Large print\nInterpreter",
+            **{
+                # The first tenure is left empty: the second is stored as the only one.
+                "tenures-1-type": "Secure",
+                "tenures-1-startDate-day": "1",
+                "tenures-1-startDate-month": "4",
+                "tenures-1-startDate-year": "2020",
+                "tenures-1-assetFullAddress": "4 Kiln Yard, London",
+                "tenures-1-uprn": "100021234567",
+                "crossReferences-0-system": "housing",
+                "crossReferences-0-reference": "HSG-4471",
+                "crossReferences-1-system": "socialcare",
+                "crossReferences-1-reference": "SC-9001",
+                "identifications-0-identificationType": "Passport",
+                "identifications-0-value": "123456789",
+                "identifications-0-isOriginalDocumentSeen": "yes",
+                "languages-0-language": "Welsh",
+                "languages-0-isPrimary": "yes",
+                "addresses-0-fullAddress": "4 Kiln Yard, London",
+                "addresses-0-postcode": "e1 6an",
+                "addresses-0-isCurrent": "yes",
+                "addresses-1-fullAddress": "9 Old Road, Leeds",
+                "addresses-1-postcode": "LS1 4AP",
+            },
+        ),
+    )
+    assert added.status_code == 302, _text(added)
+    person = client.get(f"/api/v1/persons/{added.headers['Location'].rsplit('/', 1)[1]}")
+    stored = person.get_json()
+    assert (stored["preferredTitle"], stored["preferredFirstName"]) == ("Dr", "Pet")
+    assert stored["placeOfBirth"] == "Leeds"
+    assert stored["communicationRequirements"] == ["Large print", "Interpreter"]
+    [tenure] = stored["tenures"]
+    assert (tenure["type"], tenure["startDate"], tenure["uprn"]) == (
+        "Secure",
+        "2020-04-01",
+        "100021234567",
+    )
+    assert tenure.get("endDate") is None and tenure["isActive"] is True and tenure["id"]
+    assert stored["crossReferences"] == [
+        {"system": "housing", "reference": "HSG-4471"},
+        {"system": "socialcare", "reference": "SC-9001"},
+    ]
+    [document] = stored["identifications"]
+    assert (document["identificationType"], document["value"]) == ("Passport", "123456789")
+    assert document["isOriginalDocumentSeen"] is True
+    assert stored["languages"] == [{"language": "Welsh", "isPrimary": True}]
+    assert [(a["postcode"], a["isCurrent"]) for a in stored["addresses"]] == [
+        ("E1 6AN", True),
+        ("LS1 4AP", False),
+    ]
+
+
+def test_errors_in_a_repeated_part_come_back_on_its_own_inputs(
+    client: FlaskClient, index_all
+) -> None:
+    token = csrf_token(client, "/staff/people/new")
+    tenure = {
+        # The second tenure fieldset: the API's tenures[0], shown on the form's tenures-1.
+        "tenures-1-type": "Secure",
+        "tenures-1-startDate-day": "1",
+        "tenures-1-startDate-month": "4",
+        "tenures-1-startDate-year": "2020",
+    }
+    fields = {
+        **tenure,
+        "tenures-1-uprn": "12AB",
+        "crossReferences-1-system": "housing",
+        "crossReferences-1-reference": "has spaces",
+        "identifications-0-value": "123456789",
+    }
+    bad = client.post("/staff/people/new", data=_new_person(token, **fields))
+    _assert_errors(
+        bad,
+        {
+            "#tenures-1-uprn": "Tenure 2 UPRN must be 1 to 12 digits",
+            "#crossReferences-1-reference": "Cross reference 2 reference in that system must be",
+            "#identifications-0-identificationType": "Enter the identification 1 type of document",
+        },
+    )
+    # Each message also stands beside its input, whose typed value is shown again.
+    assert 'id="tenures-1-uprn-error"' in bad.text and 'value="12AB"' in bad.text
+    assert 'id="crossReferences-1-reference-error"' in bad.text
+    assert '<details class="govuk-details" id="tenures" open>' in bad.text
+    # Rules over a whole list (checked once every field is valid) name their fieldset too.
+    rules = {
+        **tenure,
+        "tenures-1-endDate-day": "1",
+        "tenures-1-endDate-month": "3",
+        "tenures-1-endDate-year": "2020",
+        "languages-0-language": "Welsh",
+        "languages-0-isPrimary": "yes",
+        "languages-1-language": "English",
+        "languages-1-isPrimary": "yes",
+    }
+    broken = client.post("/staff/people/new", data=_new_person(token, **rules))
+    _assert_errors(
+        broken,
+        {
+            "#tenures-1-endDate-day": "Tenure 2 end date must not be before startDate",
+            "#languages": "Languages at most one language may be primary",
+        },
+    )
+    assert 'id="tenures-1-endDate-error"' in broken.text
+    index_all()
+    found = client.get("/api/v1/persons?firstName=Perpetua&surname=Vandersloot").get_json()
+    assert found["total"] == 0
+
+
+def _assert_errors(page, expected: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+    """The page lists each message in its error summary, linked to the input it is about."""
+    text = _text(page)
+    assert page.status_code == 200 and "There is a problem" in text
+    for href, words in expected.items():
+        assert f'href="{href}"' in page.text, href
+        assert words in text, words
+
+
 def test_an_edit_on_a_stale_version_shows_what_changed_and_reapplies(
     client: FlaskClient,
 ) -> None:
