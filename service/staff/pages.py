@@ -53,6 +53,7 @@ from service.staff.forms import (
     read_search,
     values_of,
 )
+from service.staff.paging import PageLink, page_links
 from service.staff.signin import DEV_ROLES, EXTENSION, SignIn
 from service.store.errors import PersonNotFound, ReferenceTaken, VersionConflict
 
@@ -224,18 +225,23 @@ def search() -> str:
         return render_template("staff/search.html", form=form, page=None)
     compared = model_query(search_params(form.body)) if form.body else {}
     number = _page_number()
-    query = {k: v for k, v in request.args.items() if k not in {"cursor", "page"}}
+    query = {k: v for k, v in request.args.items() if k not in {"cursor", "page", "back"}}
+    back = request.args.getlist("back")
+    links = page_links(query, number, cursor, back, answer["nextCursor"])
     page = {
         "results": [_result(hit, compared) for hit in answer["results"]],
         "total": answer["total"],
         "number": number,
-        "next": url_for("staff.search", **query, cursor=answer["nextCursor"], page=number + 1)
-        if answer["nextCursor"]
-        else None,
-        "first": url_for("staff.search", **query) if number > 1 else None,
+        "next": _link(links.next),
+        "previous": _link(links.previous),
         "start": (number - 1) * settings.default_page_size + 1,
     }
     return render_template("staff/search.html", form=form, page=page)
+
+
+def _link(link: PageLink | None) -> dict[str, str] | None:
+    """A link of the GOV.UK pagination component."""
+    return {"href": url_for("staff.search", **link.args), "labelText": link.label} if link else None
 
 
 def _page_number() -> int:
@@ -417,6 +423,20 @@ def _edit_page(
         version=person["versionNumber"],
         original=json.dumps(original),
         conflict=conflict,
+    )
+
+
+# --- Anything else under /staff/ -------------------------------------------------------------
+
+
+@blp.route("/<path:unknown>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+def not_found(unknown: str) -> tuple[str, int]:
+    """A page-shaped 404 for a URL under /staff/ that is no page (the API answers JSON)."""
+    return _error_page(
+        404,
+        "Page not found",
+        "If you typed the web address, check it is correct. If you pasted it, check you copied "
+        "the entire address.",
     )
 
 

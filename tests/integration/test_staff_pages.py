@@ -85,19 +85,40 @@ def test_search_errors_come_back_field_by_field(client: FlaskClient) -> None:
     assert "Oduya" in future  # typed values are shown again
 
 
-def test_results_page_through_with_the_signed_cursor(client: FlaskClient, index_all) -> None:
-    for number in range(25):
+def _link(page: str, kind: str) -> str:
+    """The href of the pagination's "previous" or "next" link."""
+    return html.unescape(
+        page.split(f'class="govuk-pagination__{kind}"')[1].split('href="')[1].split('"')[0]
+    )
+
+
+def _names(page: str) -> set[str]:
+    return {word for word in html.unescape(page).split() if word.startswith("Ann")}
+
+
+def test_results_page_through_with_the_signed_cursor_and_back(
+    client: FlaskClient, index_all, settings: Settings
+) -> None:
+    for number in range(10):
         store(client, person_body(firstName=f"Ann{chr(97 + number)}", surname="Pagewell"))
     index_all()
-    first = _text(client.get("/staff/?lastName=Pagewell"))
-    assert "25 residents found" in first
-    assert "Showing 1 to 20" in first
-    next_link = first.split('class="govuk-pagination__next"')[1].split('href="')[1].split('"')[0]
-    second = _text(client.get(next_link))
-    assert "Showing 21 to 25" in second
-    names = {line for line in second.split() if line.startswith("Ann")}
-    assert len(names) == 5 and not any(name in first.split() for name in names)
-    assert "First page" in second
+    small_pages = create_app(replace(settings, default_page_size=4))
+    small_pages.test_client_class = type(client)  # signed in with every role, like `client`
+    client = small_pages.test_client()
+    first = client.get("/staff/?lastName=Pagewell").text
+    assert "10 residents found" in first and "Showing 1 to 4" in first
+    assert "govuk-pagination__prev" not in first
+    second = client.get(_link(first, "next")).text
+    third = client.get(_link(second, "next")).text
+    assert "Showing 9 to 10" in third and "govuk-pagination__next" not in third
+    seen = [_names(first), _names(second), _names(third)]
+    assert sum(len(names) for names in seen) == 10 and len(set.union(*seen)) == 10
+    back_to_second = client.get(_link(third, "prev")).text
+    assert "Showing 5 to 8" in back_to_second and "Page 2" in third
+    assert _names(back_to_second) == seen[1]
+    back_to_first = client.get(_link(back_to_second, "prev")).text
+    assert _names(back_to_first) == seen[0] and "Showing 1 to 4" in back_to_first
+    assert _link(back_to_second, "next") == _link(second, "next")
 
 
 def test_a_residents_page_shows_the_record_links_and_history(
@@ -456,6 +477,17 @@ def test_an_edit_on_a_stale_version_shows_what_changed_and_reapplies(
         "Ngozi",
         3,
     )
+
+
+def test_a_staff_url_that_is_no_page_answers_a_page_not_found(client: FlaskClient) -> None:
+    for path in ("/staff/nowhere", "/staff/people/new/extra", "/staff/people/x/y/z"):
+        page = client.get(path)
+        assert page.status_code == 404, path
+        assert page.mimetype == "text/html"
+        text = _text(page)
+        assert "Page not found" in text and "govuk-template" in text
+        assert "Find a resident" in text  # the way back to the service
+    assert client.get("/api/v1/nowhere").mimetype == "application/problem+json"
 
 
 def test_the_development_sign_in_starts_a_session_with_a_role(settings: Settings) -> None:
