@@ -26,23 +26,12 @@ _MONTHS = [
 # Names of fields the history shows that the forms do not label.
 _HISTORY_LABELS = {
     **LABELS,
-    "preferredTitle": "Preferred title",
-    "preferredFirstName": "Preferred first name",
-    "preferredMiddleName": "Preferred middle name",
-    "preferredSurname": "Preferred last name",
-    "placeOfBirth": "Place of birth",
-    "dateOfDeath": "Date of death",
-    "gender": "Gender",
-    "nationality": "Nationality",
-    "ethnicity": "Ethnicity",
     "personTypes": "Person types",
     "addresses": "Addresses",
     "tenures": "Tenures",
     "crossReferences": "Cross references",
     "identifications": "Identifications",
     "languages": "Languages",
-    "communicationRequirements": "Communication requirements",
-    "reason": "Reason",
 }
 _EVENTS = {"created": "Created", "updated": "Changed", "erased": "Erased"}
 

@@ -4,6 +4,7 @@ the duplicate warning and version conflicts."""
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import replace
 
 from flask import Flask
@@ -426,6 +427,49 @@ def _assert_errors(page, expected: dict[str, str]) -> None:  # type: ignore[no-u
     for href, words in expected.items():
         assert f'href="{href}"' in page.text, href
         assert words in text, words
+
+
+def test_an_edit_changes_preferred_names_place_of_birth_and_date_of_death(
+    client: FlaskClient,
+) -> None:
+    stored = store(
+        client, person_body(preferredFirstName="Ash", communicationRequirements=["Braille"])
+    )
+    path = f"/staff/people/{stored['id']}/edit"
+    page = client.get(path).text
+    assert re.search(r'id="preferredFirstName"[^>]*value="Ash"', page)
+    assert '<details class="govuk-details" id="preferred-name" open>' in page
+    token = csrf_token(client, path)
+    original = html.unescape(page.split('name="original" value="')[1].split('"')[0])
+    form = {
+        "csrf_token": token,
+        "version": "1",
+        "original": original,
+        "title": "Ms",
+        "firstName": "Aisha",
+        "surname": "Okonkwo",
+        "dateOfBirth-day": "15",
+        "dateOfBirth-month": "3",
+        "dateOfBirth-year": "1984",
+        "nationalInsuranceNo": "AB123456C",
+        "personTypes": ["Tenant"],
+        "preferredFirstName": "Aisha",
+        "preferredSurname": "Oko",
+        "placeOfBirth": "Lagos",
+        "communicationRequirements": "Braille",
+        "dateOfDeath-day": "2",
+        "dateOfDeath-month": "1",
+        "dateOfDeath-year": "1980",
+        "reason": "Corrections",
+    }
+    before_birth = client.post(path, data=form)
+    _assert_errors(before_birth, {"#dateOfDeath-day": "Date of death must not be before"})
+    saved = client.post(path, data={**form, "dateOfDeath-year": "2024"})
+    assert saved.status_code == 302
+    person = client.get(f"/api/v1/persons/{stored['id']}").get_json()
+    assert (person["preferredFirstName"], person["preferredSurname"]) == ("Aisha", "Oko")
+    assert (person["placeOfBirth"], person["dateOfDeath"]) == ("Lagos", "2024-01-02")
+    assert person["communicationRequirements"] == ["Braille"] and person["versionNumber"] == 2
 
 
 def test_an_edit_on_a_stale_version_shows_what_changed_and_reapplies(
