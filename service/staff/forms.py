@@ -61,6 +61,11 @@ EDIT_FIELDS = (
     "nationalInsuranceNo",
     "communicationRequirements",
     "personTypes",
+    "addresses",
+    "tenures",
+    "crossReferences",
+    "identifications",
+    "languages",
 )
 # The person form's single-line text fields (the rest are dates, lists and choices).
 _TEXT_FIELDS = (
@@ -123,7 +128,7 @@ class Form:
         def typed(value: Any) -> bool:
             if isinstance(value, DateParts):
                 return not value.empty
-            return not isinstance(value, bool) and bool(value)
+            return not isinstance(value, (bool, int)) and bool(value)
 
         return any(among(key) for key in self.errors) or any(
             among(key) and typed(value) for key, value in self.values.items()
@@ -176,9 +181,20 @@ class Part:
     heading: str
     count: int
     fields: tuple[PartField, ...]
+    # Items keep an id of their own (a tenure's), carried in a hidden input when editing.
+    keeps_id: bool = False
 
     def key(self, position: int, field_name: str) -> str:
         return f"{self.name}-{position}-{field_name}"
+
+    @property
+    def slots_key(self) -> str:
+        """The hidden input saying how many fieldsets the form showed (an edit shows one
+        more than the person has)."""
+        return f"{self.name}-slots"
+
+    def flag_default(self, name: str) -> bool:
+        return name == "isCurrent"  # an address is a current one unless it says otherwise
 
 
 _WIDTH_10 = "govuk-input--width-10"
@@ -211,6 +227,7 @@ PARTS = (
             PartField("paymentReference", "Payment reference", classes=_WIDTH_10),
             PartField("propertyReference", "Property reference", classes=_WIDTH_10),
         ),
+        keeps_id=True,
     ),
     Part(
         "crossReferences",
@@ -338,11 +355,8 @@ def read_search(data: FormData) -> Form:
     return _validated(form, SearchArgsSchema(), args)
 
 
-def read_person(data: FormData, with_parts: bool) -> Form:
-    """The add or edit form as a create body (an edit sends only what changed, see `changes`).
-
-    An edit has no repeatable parts: its lists are changed through the API.
-    """
+def read_person(data: FormData) -> Form:
+    """The add or edit form as a create body (an edit sends only what changed, see `changes`)."""
     form = Form(values={name: _text(data, name) for name in _TEXT_FIELDS})
     form.values["personTypes"] = [str(t) for t in data.getlist("personTypes") if t]
     form.values["communicationRequirements"] = _text(data, "communicationRequirements")
@@ -351,9 +365,8 @@ def read_person(data: FormData, with_parts: bool) -> Form:
     body["communicationRequirements"] = _lines(form.values["communicationRequirements"])
     for name in _DATE_FIELDS:
         body[name] = _read_date(form, data, name, partial=False)
-    if with_parts:
-        for part in PARTS:
-            body[part.name] = _read_part(form, data, part) or None
+    for part in PARTS:
+        body[part.name] = _read_part(form, data, part) or None
     return _validated(form, PersonCreateSchema(), body)
 
 
@@ -375,7 +388,9 @@ def _read_part(form: Form, data: FormData, part: Part) -> list[dict[str, Any]]:
     """The filled fieldsets of a part as list items; an empty fieldset sends nothing."""
     items: list[dict[str, Any]] = []
     form.positions[part.name] = []
-    for position in range(part.count):
+    slots = _slots(data.get(part.slots_key), part)
+    form.values[part.slots_key] = slots
+    for position in range(slots):
         item: dict[str, Any] = {}
         filled = False
         for spec in part.fields:
@@ -391,12 +406,30 @@ def _read_part(form: Form, data: FormData, part: Part) -> list[dict[str, Any]]:
                 if form.values[key]:
                     item[spec.name] = form.values[key]
                     filled = True
+        if part.keeps_id:
+            form.values[part.key(position, "id")] = _known_id(data.get(part.key(position, "id")))
         if filled:
-            if part.name == "tenures":
-                item["id"] = str(uuid.uuid4())  # a new tenure's id
+            if part.keeps_id:  # a new item gets a new id
+                item["id"] = form.values[part.key(position, "id")] or str(uuid.uuid4())
             items.append({k: v for k, v in item.items() if v is not None})
             form.positions[part.name].append(position)
     return items
+
+
+# An edit shows one empty fieldset after a person's items; no person has this many.
+MAX_SLOTS = 100
+
+
+def _slots(raw: Any, part: Part) -> int:
+    text = str(raw or "")
+    return min(int(text), MAX_SLOTS) if text.isdigit() and int(text) > part.count else part.count
+
+
+def _known_id(raw: Any) -> str:
+    try:
+        return str(uuid.UUID(str(raw or "")))
+    except ValueError:
+        return ""
 
 
 def new_person_values() -> dict[str, Any]:
@@ -405,8 +438,24 @@ def new_person_values() -> dict[str, Any]:
 
 
 def editable(person: Mapping[str, Any]) -> dict[str, Any]:
-    """A stored person's editable fields, as the create schema normalises them."""
-    return {name: person.get(name) for name in EDIT_FIELDS}
+    """A stored person's editable fields, as the create schema normalises them (so that a
+    form sent back unchanged changes nothing)."""
+    found = {name: person.get(name) for name in EDIT_FIELDS}
+    for part in PARTS:
+        found[part.name] = [_as_loaded(item, part) for item in person.get(part.name) or []] or None
+    return found
+
+
+def _as_loaded(item: Mapping[str, Any], part: Part) -> dict[str, Any]:
+    """A stored item of a part as the schema loads it from the form."""
+    loaded: dict[str, Any] = {"id": item.get("id")} if part.keeps_id else {}
+    for spec in part.fields:
+        value = item.get(spec.name)
+        if spec.kind == "flag":
+            loaded[spec.name] = bool(part.flag_default(spec.name) if value is None else value)
+        elif value not in (None, ""):
+            loaded[spec.name] = value
+    return loaded
 
 
 def changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:
@@ -420,9 +469,32 @@ def changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, An
 
 def values_of(person: Mapping[str, Any]) -> dict[str, Any]:
     """A stored person's editable fields as the edit form shows them."""
-    values = {name: person.get(name) or "" for name in EDIT_FIELDS}
+    lists = {part.name for part in PARTS}
+    values = {name: person.get(name) or "" for name in EDIT_FIELDS if name not in lists}
     values["personTypes"] = list(person.get("personTypes") or [])
     values["communicationRequirements"] = "\n".join(person.get("communicationRequirements") or [])
     for name in _DATE_FIELDS:
         values[name] = DateParts.from_iso(person.get(name))
+    for part in PARTS:
+        items = person.get(part.name) or []
+        values[part.slots_key] = max(part.count, min(len(items) + 1, MAX_SLOTS))
+        for position, item in enumerate(items[:MAX_SLOTS]):
+            values.update(_item_values(item, part, position))
+    return values
+
+
+def _item_values(item: Mapping[str, Any], part: Part, position: int) -> dict[str, Any]:
+    """A stored item of a part as its fieldset shows it."""
+    values: dict[str, Any] = {}
+    if part.keeps_id:
+        values[part.key(position, "id")] = item.get("id") or ""
+    for spec in part.fields:
+        value = item.get(spec.name)
+        key = part.key(position, spec.name)
+        if spec.kind == "flag":
+            values[key] = bool(part.flag_default(spec.name) if value is None else value)
+        elif spec.kind == "date":
+            values[key] = DateParts.from_iso(value)
+        else:
+            values[key] = "" if value is None else str(value)
     return values

@@ -290,7 +290,7 @@ def add() -> Any:
         return _error_page(403, "You cannot add people", "Adding people needs the write role.")
     if request.method == "GET":
         return render_template("staff/add.html", form=Form(values=new_person_values()))
-    form = read_person(request.form, with_parts=True)
+    form = read_person(request.form)
     if not form.valid:
         return render_template("staff/add.html", form=form)
     overridden = request.form.get("decision") == "new"
@@ -310,7 +310,7 @@ def add() -> Any:
     try:
         created = backends().persons.create(body, caller().identity)
     except ReferenceTaken as exc:
-        form.errors = {"reason": str(exc)}
+        form.errors = {"crossReferences": str(exc)}
         return render_template("staff/add.html", form=form)
     if overridden:
         log.info(
@@ -356,7 +356,7 @@ def edit(person_id: str) -> Any:
         return _error_page(404, "Person not found", "No one has this id, or they were erased.")
     if request.method == "GET":
         return _edit_page(found, Form(values=values_of(found)), editable(found), None)
-    form = read_person(request.form, with_parts=False)
+    form = read_person(request.form)
     version, original = _edit_state()
     if version is None or original is None:
         return _error_page(400, "This form is not complete", "Reload the page and try again.")
@@ -372,8 +372,11 @@ def edit(person_id: str) -> Any:
         )
     except VersionConflict:
         return _conflict(found["id"], original, mine, form)
+    except ReferenceTaken as exc:
+        form.errors = {"crossReferences": str(exc)}
+        return _edit_page({**found, "versionNumber": version}, form, original, None)
     except InvalidPerson as exc:
-        form.errors = field_errors(exc.errors)
+        form.errors = field_errors(exc.errors, form.positions)
         return _edit_page({**found, "versionNumber": version}, form, original, None)
     flash("Your changes have been saved")
     return redirect(url_for("staff.person", person_id=found["id"]))

@@ -14,7 +14,7 @@ from service.app import create_app
 from service.config import Settings
 from tests.integration.auth import bearer
 from tests.integration.people import person_body
-from tests.integration.staff_helpers import SIOBHAN, csrf_token, store
+from tests.integration.staff_helpers import SIOBHAN, csrf_token, form_of, store
 
 READ_ONLY = {"Authorization": bearer(["person-index-read"], subject="reader@example.council")}
 
@@ -470,6 +470,61 @@ def test_an_edit_changes_preferred_names_place_of_birth_and_date_of_death(
     assert (person["preferredFirstName"], person["preferredSurname"]) == ("Aisha", "Oko")
     assert (person["placeOfBirth"], person["dateOfDeath"]) == ("Lagos", "2024-01-02")
     assert person["communicationRequirements"] == ["Braille"] and person["versionNumber"] == 2
+
+
+def test_an_edit_shows_the_persons_lists_and_changes_them_keeping_tenure_ids(
+    client: FlaskClient,
+) -> None:
+    tenures = [
+        {"id": "6f1c5d3e-8b39-4c62-9a55-0f61d8c5f2a1", "type": "Secure", "startDate": "2020-01-01"},
+        {
+            "id": "0b8d5a52-3f0e-4c8e-bb6b-1f1f5a7e9c10",
+            "type": "Introductory",
+            "startDate": "2019-01-01",
+            "endDate": "2019-12-31",
+            "uprn": "100023336956",
+        },
+    ]
+    stored = store(
+        client,
+        person_body(
+            tenures=tenures,
+            crossReferences=[{"system": "housing", "reference": "TEN-5501"}],
+            addresses=[{"fullAddress": "12 Mare Street, London", "postcode": "E8 1HE"}],
+            languages=[{"language": "Welsh", "isPrimary": True}],
+        ),
+    )
+    path = f"/staff/people/{stored['id']}/edit"
+    page = client.get(path).text
+    assert 'name="tenures-slots" value="3"' in page  # two tenures and an empty fieldset
+    assert re.search(r'id="tenures-1-uprn"[^>]*value="100023336956"', page)
+    unchanged = {**form_of(page, path), "reason": ["Looked only"]}
+    assert client.post(path, data=unchanged).status_code == 302
+    assert client.get(f"/api/v1/persons/{stored['id']}").get_json()["versionNumber"] == 1
+    changed = {
+        **unchanged,
+        "tenures-0-endDate-day": ["31"],
+        "tenures-0-endDate-month": ["3"],
+        "tenures-0-endDate-year": ["2024"],
+        "crossReferences-1-system": ["socialcare"],
+        "crossReferences-1-reference": ["SC-12"],
+        "languages-0-language": [""],
+        "reason": ["Tenancy ended; social care case"],
+    }
+    changed.pop("languages-0-isPrimary", None)
+    saved = client.post(path, data=changed)
+    assert saved.status_code == 302, _text(saved)
+    person = client.get(f"/api/v1/persons/{stored['id']}").get_json()
+    assert [(t["id"], t.get("endDate")) for t in person["tenures"]] == [
+        (tenures[0]["id"], "2024-03-31"),
+        (tenures[1]["id"], "2019-12-31"),
+    ]
+    assert person["crossReferences"] == [
+        {"system": "housing", "reference": "TEN-5501"},
+        {"system": "socialcare", "reference": "SC-12"},
+    ]
+    assert not person.get("languages")
+    assert person["addresses"][0]["postcode"] == "E8 1HE"
 
 
 def test_an_edit_on_a_stale_version_shows_what_changed_and_reapplies(
