@@ -33,6 +33,8 @@ _HISTORY_LABELS = {
     "identifications": "Identifications",
     "languages": "Languages",
 }
+# Parts of a list item that say nothing to a reader (a tenure's id, its computed activity).
+_HIDDEN_KEYS = frozenset({"id", "isActive"})
 _EVENTS = {"created": "Created", "updated": "Changed", "erased": "Erased"}
 
 
@@ -95,7 +97,8 @@ def _item(item: Any) -> str:
             return " ".join(str(item[k]) for k in ("fullAddress", "postcode") if item.get(k))
         if "system" in item and "reference" in item:
             return f"{item['system']}: {item['reference']}"
-        return ", ".join(f"{key} {value}" for key, value in item.items() if value not in (None, ""))
+        shown = {k: v for k, v in item.items() if k not in _HIDDEN_KEYS and v not in (None, "")}
+        return ", ".join(f"{key} {value}" for key, value in shown.items())
     return str(item)
 
 
