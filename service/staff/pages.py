@@ -42,14 +42,18 @@ from service.search.rerank import model_query
 from service.staff import presenters, reasons
 from service.staff.forms import (
     LABELS,
+    PARTS,
     Form,
+    anchor,
     changes,
     editable,
     field_errors,
+    new_person_values,
     read_person,
     read_search,
     values_of,
 )
+from service.staff.paging import PageLink, page_links
 from service.staff.signin import DEV_ROLES, EXTENSION, SignIn
 from service.store.errors import PersonNotFound, ReferenceTaken, VersionConflict
 
@@ -90,6 +94,7 @@ blp = StaffBlueprint(
 for name in ("long_date", "long_time", "full_name", "field_label", "type_words"):
     blp.add_app_template_filter(getattr(presenters, name), f"staff_{name}")
 blp.add_app_template_filter(presenters.option, "staff_option")
+blp.add_app_template_filter(anchor, "staff_anchor")
 blp.add_app_template_filter(lambda value, name: presenters.shown_value(name, value), "staff_value")
 
 _OPEN = {"staff.static", "staff.sign_in", "staff.sign_out"}
@@ -155,6 +160,7 @@ def _page_context() -> dict[str, Any]:
         "labels": LABELS,
         "titles": TITLES,
         "person_types": backends().settings.person_types,
+        "parts": PARTS,
     }
 
 
@@ -219,18 +225,23 @@ def search() -> str:
         return render_template("staff/search.html", form=form, page=None)
     compared = model_query(search_params(form.body)) if form.body else {}
     number = _page_number()
-    query = {k: v for k, v in request.args.items() if k not in {"cursor", "page"}}
+    query = {k: v for k, v in request.args.items() if k not in {"cursor", "page", "back"}}
+    back = request.args.getlist("back")
+    links = page_links(query, number, cursor, back, answer["nextCursor"])
     page = {
         "results": [_result(hit, compared) for hit in answer["results"]],
         "total": answer["total"],
         "number": number,
-        "next": url_for("staff.search", **query, cursor=answer["nextCursor"], page=number + 1)
-        if answer["nextCursor"]
-        else None,
-        "first": url_for("staff.search", **query) if number > 1 else None,
+        "next": _link(links.next),
+        "previous": _link(links.previous),
         "start": (number - 1) * settings.default_page_size + 1,
     }
     return render_template("staff/search.html", form=form, page=page)
+
+
+def _link(link: PageLink | None) -> dict[str, str] | None:
+    """A link of the GOV.UK pagination component."""
+    return {"href": url_for("staff.search", **link.args), "labelText": link.label} if link else None
 
 
 def _page_number() -> int:
@@ -278,8 +289,8 @@ def add() -> Any:
     if not _may_write():
         return _error_page(403, "You cannot add people", "Adding people needs the write role.")
     if request.method == "GET":
-        return render_template("staff/add.html", form=Form(values={"personTypes": []}))
-    form = read_person(request.form, with_address=True)
+        return render_template("staff/add.html", form=Form(values=new_person_values()))
+    form = read_person(request.form)
     if not form.valid:
         return render_template("staff/add.html", form=form)
     overridden = request.form.get("decision") == "new"
@@ -299,7 +310,7 @@ def add() -> Any:
     try:
         created = backends().persons.create(body, caller().identity)
     except ReferenceTaken as exc:
-        form.errors = {"reason": str(exc)}
+        form.errors = {"crossReferences": str(exc)}
         return render_template("staff/add.html", form=form)
     if overridden:
         log.info(
@@ -345,7 +356,7 @@ def edit(person_id: str) -> Any:
         return _error_page(404, "Person not found", "No one has this id, or they were erased.")
     if request.method == "GET":
         return _edit_page(found, Form(values=values_of(found)), editable(found), None)
-    form = read_person(request.form, with_address=False)
+    form = read_person(request.form)
     version, original = _edit_state()
     if version is None or original is None:
         return _error_page(400, "This form is not complete", "Reload the page and try again.")
@@ -361,8 +372,11 @@ def edit(person_id: str) -> Any:
         )
     except VersionConflict:
         return _conflict(found["id"], original, mine, form)
+    except ReferenceTaken as exc:
+        form.errors = {"crossReferences": str(exc)}
+        return _edit_page({**found, "versionNumber": version}, form, original, None)
     except InvalidPerson as exc:
-        form.errors = field_errors(exc.errors)
+        form.errors = field_errors(exc.errors, form.positions)
         return _edit_page({**found, "versionNumber": version}, form, original, None)
     flash("Your changes have been saved")
     return redirect(url_for("staff.person", person_id=found["id"]))
@@ -412,6 +426,20 @@ def _edit_page(
         version=person["versionNumber"],
         original=json.dumps(original),
         conflict=conflict,
+    )
+
+
+# --- Anything else under /staff/ -------------------------------------------------------------
+
+
+@blp.route("/<path:unknown>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+def not_found(unknown: str) -> tuple[str, int]:
+    """A page-shaped 404 for a URL under /staff/ that is no page (the API answers JSON)."""
+    return _error_page(
+        404,
+        "Page not found",
+        "If you typed the web address, check it is correct. If you pasted it, check you copied "
+        "the entire address.",
     )
 
 

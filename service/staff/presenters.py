@@ -26,24 +26,15 @@ _MONTHS = [
 # Names of fields the history shows that the forms do not label.
 _HISTORY_LABELS = {
     **LABELS,
-    "preferredTitle": "Preferred title",
-    "preferredFirstName": "Preferred first name",
-    "preferredMiddleName": "Preferred middle name",
-    "preferredSurname": "Preferred last name",
-    "placeOfBirth": "Place of birth",
-    "dateOfDeath": "Date of death",
-    "gender": "Gender",
-    "nationality": "Nationality",
-    "ethnicity": "Ethnicity",
     "personTypes": "Person types",
     "addresses": "Addresses",
     "tenures": "Tenures",
     "crossReferences": "Cross references",
     "identifications": "Identifications",
     "languages": "Languages",
-    "communicationRequirements": "Communication requirements",
-    "reason": "Reason",
 }
+# Parts of a list item that say nothing to a reader (a tenure's id, its computed activity).
+_HIDDEN_KEYS = frozenset({"id", "isActive"})
 _EVENTS = {"created": "Created", "updated": "Changed", "erased": "Erased"}
 
 
@@ -106,7 +97,8 @@ def _item(item: Any) -> str:
             return " ".join(str(item[k]) for k in ("fullAddress", "postcode") if item.get(k))
         if "system" in item and "reference" in item:
             return f"{item['system']}: {item['reference']}"
-        return ", ".join(f"{key} {value}" for key, value in item.items() if value not in (None, ""))
+        shown = {k: v for k, v in item.items() if k not in _HIDDEN_KEYS and v not in (None, "")}
+        return ", ".join(f"{key} {value}" for key, value in shown.items())
     return str(item)
 
 

@@ -181,13 +181,22 @@ def test_add_a_person_meets_the_duplicate_warning_then_edit_her(
     with page.expect_navigation():
         page.get_by_role("link", name="Add a person").first.click()
     _accessible(page, "add")
-    page.get_by_label("Title").select_option("Ms")
-    page.get_by_label("First name").fill("Siobhan")
-    page.get_by_label("Last name").fill("Oduya")
-    page.get_by_label("Day").fill("14")
-    page.get_by_label("Month").fill("6")
-    page.get_by_label("Year").fill("1979")
+    page.get_by_label("Title", exact=True).select_option("Ms")
+    page.get_by_label("First name", exact=True).fill("Siobhan")
+    page.get_by_label("Last name", exact=True).fill("Oduya")
+    born = page.get_by_role("group", name="Date of birth (optional)")
+    born.get_by_label("Day").fill("14")
+    born.get_by_label("Month").fill("6")
+    born.get_by_label("Year").fill("1979")
     page.get_by_label("Tenant", exact=True).check()
+    page.get_by_text("Tenures (optional)").click()  # a closed section of optional parts
+    first_tenure = page.get_by_role("group", name="Tenure 1", exact=True)
+    first_tenure.get_by_label("Type of tenure").fill("Introductory")
+    started = first_tenure.get_by_role("group", name="Start date")
+    started.get_by_label("Day").fill("1")
+    started.get_by_label("Month").fill("4")
+    started.get_by_label("Year").fill("2024")
+    _accessible(page, "add with a tenure")
     page.get_by_label("Reason for adding them").fill("New tenancy sign-up")
     with page.expect_navigation():
         page.get_by_role("button", name="Continue").click()
@@ -204,6 +213,7 @@ def test_add_a_person_meets_the_duplicate_warning_then_edit_her(
     page.wait_for_url("**/staff/people/*")
     assert page.get_by_role("heading", level=1).inner_text() == "Ms Siobhan Oduya"
     assert "Siobhan Oduya has been added" in page.inner_text("main")
+    assert "Introductory" in page.inner_text("main")  # the tenure went through the warning
     assert stored["id"] not in page.url
     _accessible(page, "added person")
 
