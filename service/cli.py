@@ -23,7 +23,7 @@ from service.matching import sweep
 from service.matching.learning import RegisterTooSmall, learn_from_register
 from service.matching.matcher import Wanted, batch_matcher
 from service.matching.model import load_model
-from service.search.register import count_live, live_page_by_id
+from service.search.register import count_live, live_pages_by_id
 from service.store.persons import PersonStore
 
 
@@ -285,9 +285,6 @@ def _counted(persons: Iterator[dict[str, Any]], bar: tqdm) -> Iterator[dict[str,
         yield person
 
 
-SWEEP_PAGE_SIZE = 200
-
-
 @main.command("find-duplicates")
 @click.option(
     "--out",
@@ -324,9 +321,6 @@ def find_duplicates(out: Path, min_grade: str, workers: int, restart: bool) -> N
     after = None if restart else sweep.read_progress(out)
     alias = settings.opensearch_alias
 
-    def read_page(after_id: str | None) -> list[dict[str, Any]]:
-        return live_page_by_id(client, alias, after_id, SWEEP_PAGE_SIZE)
-
     wanted = Wanted(sweep.CANDIDATES_PER_PERSON, min_grade=min_grade)
     done = count_live(client, alias, after) if after is not None else 0
     with tqdm(
@@ -336,7 +330,12 @@ def find_duplicates(out: Path, min_grade: str, workers: int, restart: bool) -> N
             bar.write(f"resuming after {done} persons (progress file {sweep.progress_path(out)})")
         try:
             counts = sweep.sweep(
-                sweep.pages_after(read_page, after), matcher, out, wanted, workers, bar.update
+                live_pages_by_id(client, alias, after, sweep.PAGE_SIZE),
+                matcher,
+                out,
+                wanted,
+                workers,
+                bar.update,
             )
         except sweep.SweepOutputMismatch as exc:
             raise click.ClickException(str(exc)) from exc

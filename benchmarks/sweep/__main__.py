@@ -38,12 +38,11 @@ from service.config import REPO_ROOT, Settings
 from service.domain.search_document import search_document
 from service.matching import sweep
 from service.matching.matcher import Wanted, batch_matcher
-from service.search.register import live_page_by_id
+from service.search.register import live_pages_by_id
 
 START, END = "<!-- sweep:start -->", "<!-- sweep:end -->"
 RUN_DIR = REPO_ROOT / ".run" / "sweep"
 COMMAND = ".venv/bin/python -m benchmarks.sweep"
-PAGE_SIZE = 200
 
 
 @contextmanager
@@ -123,12 +122,7 @@ def main(
             matcher = batch_matcher(client, settings)
             with tempfile.TemporaryDirectory() as folder:
                 out = Path(folder) / "pairs.csv"
-                pages = sweep.pages_after(
-                    lambda after: live_page_by_id(
-                        client, settings.opensearch_alias, after, PAGE_SIZE
-                    ),
-                    None,
-                )
+                pages = live_pages_by_id(client, settings.opensearch_alias, None, sweep.PAGE_SIZE)
                 total = persons + duplicates
                 sweep_started = time.perf_counter()
                 with tqdm(total=total, desc="sweep", unit=" persons") as bar:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import csv
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +30,8 @@ PAIR_COLUMNS = (
     "grade",
     "reasons",
 )
+# Persons read from the index at a time; the progress file moves after each page.
+PAGE_SIZE = 200
 # Candidates asked for per person: a person with more duplicates than this is rare, and each of
 # its duplicates is also matched in turn.
 CANDIDATES_PER_PERSON = 10
@@ -164,12 +166,3 @@ def sweep(
             counts.persons += len(page)
             on_person(len(page))
     return counts
-
-
-def pages_after(
-    read_page: Callable[[str | None], list[dict[str, Any]]], after: str | None
-) -> Iterator[list[dict[str, Any]]]:
-    """Pages from `read_page(after_id)` until an empty one."""
-    while page := read_page(after):
-        yield page
-        after = page[-1]["id"]

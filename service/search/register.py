@@ -55,3 +55,12 @@ def live_page_by_id(
     if after is not None:
         body["search_after"] = [after]
     return [hit["_source"] for hit in client.search(index=alias, body=body)["hits"]["hits"]]
+
+
+def live_pages_by_id(
+    client: OpenSearch, alias: str, after: str | None, size: int
+) -> Iterator[list[dict[str, Any]]]:
+    """`live_page_by_id` pages one after another, from the id after `after` to the last."""
+    while page := live_page_by_id(client, alias, after, size):
+        yield page
+        after = page[-1]["id"]
