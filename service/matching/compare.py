@@ -250,7 +250,10 @@ def _word_similarity(a: AddressParts, b: AddressParts) -> float:
 ADDRESS_LEVELS = ("same", "similar", "sameStreet", "postcode", "district", "different")
 
 
+@lru_cache(maxsize=1 << 15)
 def _address_pair_level(a: AddressParts, b: AddressParts, same_postcode: bool) -> str:
+    """Cached: the members of a household share one address, and most candidates of a query
+    come in households."""
     words = _word_similarity(a, b)
     numbers = _numbers_agree(a.numbers, b.numbers)
     if numbers in {None, "all"} and (words >= 90 or (same_postcode and words >= 60)):

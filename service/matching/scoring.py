@@ -48,16 +48,15 @@ def name_levels(
         "firstName": name_level(query.get("firstName"), _first_names(candidate), nicknames=True),
         "surname": name_level(query.get("surname"), _surnames(candidate), nicknames=False),
     }
+    swapped = {"swappedNames": "swapped"}
+    weights = weights or model.hand_set_model()
+    if _name_weight(straight, weights) >= _name_weight(swapped, weights):
+        return straight  # names as given already weigh more than any swap could
     crossed = (
         name_level(query.get("firstName"), _surnames(candidate), nicknames=False),
         name_level(query.get("surname"), _first_names(candidate), nicknames=True),
     )
-    if all(level in _SWAP_LEVELS for level in crossed):
-        swapped = {"swappedNames": "swapped"}
-        weights = weights or model.hand_set_model()
-        if _name_weight(swapped, weights) > _name_weight(straight, weights):
-            return swapped
-    return straight
+    return swapped if all(level in _SWAP_LEVELS for level in crossed) else straight
 
 
 def household(levels: dict[str, str | None]) -> dict[str, str | None]:
