@@ -86,6 +86,7 @@ def rebuild(segments: int | None, keep_previous: bool, no_progress: bool) -> Non
             "loaded": report.loaded,
             "deadLettered": report.poison,
             "caughtUp": report.caught_up,
+            "mergeSeconds": round(report.merge_seconds, 1),
             "seconds": round(report.seconds, 1),
         }
     )

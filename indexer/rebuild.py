@@ -40,6 +40,8 @@ log = logging.getLogger(__name__)
 
 LOCK_TTL_SECONDS = 6 * 3600
 _BULK_CHUNK = 500
+# A force merge of a large index takes minutes (1,000,000 persons: under two on 2 cores).
+MERGE_TIMEOUT_SECONDS = 2 * 3600
 
 
 class RebuildFailed(RuntimeError):
@@ -55,6 +57,7 @@ class RebuildReport:
     loaded: int = 0
     poison: int = 0
     caught_up: int = 0
+    merge_seconds: float = 0.0
     seconds: float = 0.0
     deleted_previous: bool = False
 
@@ -80,6 +83,18 @@ def _loading_settings(body: dict[str, Any]) -> tuple[dict[str, Any], dict[str, A
         "refresh_interval": index_settings.get("refresh_interval"),
     }
     return {"number_of_replicas": 0, "refresh_interval": "-1"}, final
+
+
+def merge_to_one_segment(client: OpenSearch, index: str) -> None:
+    """Force-merge a freshly loaded index into one segment per shard.
+
+    A bulk load leaves tens of segments, and the duplicate check's fuzzy and multi-term clauses
+    are rewritten in every one: at 1,000,000 persons, 23 segments made a staff search take about
+    twice as long as one segment did. Later writes add small segments that merge as usual.
+    """
+    client.indices.forcemerge(
+        index=index, max_num_segments=1, request_timeout=MERGE_TIMEOUT_SECONDS
+    )
 
 
 @dataclass
@@ -121,6 +136,9 @@ class Rebuild:
         self.opensearch.indices.create(index=index, body=body)
         try:
             report.loaded, report.poison = self._load(index)
+            merging = time.monotonic()
+            merge_to_one_segment(self.opensearch, index)
+            report.merge_seconds = time.monotonic() - merging
             self.opensearch.indices.put_settings(index=index, body={"index": final})
             self.opensearch.indices.refresh(index=index)
             report.caught_up = drain(catch_up)

@@ -70,6 +70,12 @@ def latency_table(measured: list[Measured]) -> list[str]:
     return lines
 
 
+def _merge_time(load: LoadFigures) -> str:
+    if load.merge_seconds is None:
+        return "not timed (merged by an earlier run)" if load.segments == 1 else "not merged"
+    return f"{load.merge_seconds:.0f} s"
+
+
 def section(figures: Figures) -> str:
     """The whole section of one run."""
     start, end = markers(figures.persons)
@@ -101,8 +107,10 @@ def section(figures: Figures) -> str:
         f"| bulk load (generate, build documents, `parallel_bulk`, refresh)"
         f"{' by an earlier run, index kept (`--keep-index`)' if figures.load_reused else ''} "
         f"| {load.rate:,.0f} docs/s ({load.documents:,} in {load.seconds:.0f} s) |",
-        f"| index on disk right after the load | {_gib(load.store_bytes)}"
-        f" ({per_doc:,.0f} bytes a person, {load.segments} segments) |",
+        f"| force merge into one segment, as `person-indexer rebuild` ends its load |"
+        f" {_merge_time(load)} |",
+        f"| index on disk after the load and the merge | {_gib(load.store_bytes)}"
+        f" ({per_doc:,.0f} bytes a person, {load.segments} segment(s)) |",
         f"| the same per person, times 10 million | {_gib(int(per_doc * TEN_MILLION))} a copy |",
         "",
         f"{figures.queries} corrupted queries (the quality generator's `queries()` over this"

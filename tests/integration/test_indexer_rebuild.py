@@ -11,7 +11,7 @@ import pytest
 from flask import Flask
 from opensearchpy import OpenSearch
 
-from indexer.rebuild import Rebuild, RebuildFailed
+from indexer.rebuild import Rebuild, RebuildFailed, merge_to_one_segment
 from indexer.runner import build_poller, drain
 from service import clients
 from service.config import Settings
@@ -135,3 +135,26 @@ def test_a_failed_load_deletes_the_new_index_and_leaves_the_alias_alone(
         _rebuild(replace(settings), opensearch=failing).run()
     assert list(search.indices.get_alias(name=alias)) == before
     assert search.indices.get(index=f"{alias}-*").keys() == set(before)
+
+
+def _segment_count(search: OpenSearch, index: str) -> int:
+    shards = search.indices.segments(index=index)["indices"][index]["shards"]
+    return sum(len(copy["segments"]) for copies in shards.values() for copy in copies)
+
+
+def test_a_loaded_index_is_merged_into_one_segment(search_client: OpenSearch) -> None:
+    """Each refresh of a batch of writes leaves a segment; the merge leaves one per shard."""
+    index = f"merge-test-{random.randrange(10**9)}"
+    search_client.indices.create(index=index, body={"settings": {"number_of_shards": 1}})
+    try:
+        for batch in range(4):
+            for number in range(5):
+                search_client.index(index=index, body={"n": batch * 5 + number})
+            search_client.indices.refresh(index=index)
+        assert _segment_count(search_client, index) > 1
+        merge_to_one_segment(search_client, index)
+        search_client.indices.refresh(index=index)
+        assert _segment_count(search_client, index) == 1
+        assert search_client.count(index=index)["count"] == 20
+    finally:
+        search_client.indices.delete(index=index)
