@@ -39,6 +39,13 @@ def clean_name(value: str) -> str:
     return cleaned
 
 
+# How many slips of the keyboard a name may hold and still count as one name mistyped: one from
+# ONE_EDIT_FROM letters, two from TWO_EDITS_FROM. The matcher's typo level and the search's fuzzy
+# name clauses both follow this rule.
+ONE_EDIT_FROM = 3
+TWO_EDITS_FROM = 8
+
+
 @lru_cache(maxsize=65536)
 def fold_name(value: str) -> str:
     """Lower-case, strip accents and drop punctuation: the comparison form of a name.

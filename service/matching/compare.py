@@ -16,7 +16,7 @@ import jellyfish
 from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
 from rapidfuzz.fuzz import ratio, token_set_ratio
 
-from service.domain.normalise import compact_ni, fold_name
+from service.domain.normalise import ONE_EDIT_FROM, TWO_EDITS_FROM, compact_ni, fold_name
 from service.domain.search_document import compact_postcode, postcode_district
 from service.search.nicknames import are_nicknames
 
@@ -37,9 +37,9 @@ SIMILAR_NAME = 0.85
 
 def is_typo(a: str, b: str) -> bool:
     """Two different spellings close enough to be a slip of the keyboard."""
-    if min(len(a), len(b)) < 3:
+    if min(len(a), len(b)) < ONE_EDIT_FROM:
         return False
-    limit = 1 if max(len(a), len(b)) < 8 else 2
+    limit = 1 if max(len(a), len(b)) < TWO_EDITS_FROM else 2
     return DamerauLevenshtein.distance(a, b) <= limit or JaroWinkler.similarity(a, b) >= 0.93
 
 

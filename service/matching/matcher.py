@@ -11,13 +11,13 @@ from service.config import Settings
 from service.matching.model import MatchModel, Reason, load_model
 from service.matching.scoring import Scored, score_candidate
 from service.search.cursor import CursorCodec
-from service.search.queries import SearchParams
+from service.search.queries import SearchParams, candidate_bodies
 from service.search.searcher import PersonSearcher
 
 # Candidates of the query over everything per answer wanted: the model re-ranks, so fetch more
 # than it keeps (the queries held to a date of birth, an address or an NI number add their own).
-CANDIDATE_FACTOR = 3
-MIN_CANDIDATES = 30
+CANDIDATE_FACTOR = 2
+MIN_CANDIDATES = 20
 
 
 def params_of(person: dict[str, Any]) -> SearchParams:
@@ -100,8 +100,28 @@ class Matcher:
         self, person: dict[str, Any], wanted: Wanted, explain: bool = False
     ) -> dict[str, Any]:
         """The best `wanted.limit` candidates sharing something with the person, best first."""
+        bodies = self.candidate_bodies(person, wanted)
+        hits = self._search.candidate_hits(bodies)
+        answer: dict[str, Any] = {"results": self.rank(person, hits, wanted, explain)}
+        if explain:
+            answer["explain"] = {"queries": bodies}
+        return answer
+
+    @staticmethod
+    def candidate_bodies(person: dict[str, Any], wanted: Wanted) -> dict[str, dict[str, Any]]:
+        """The candidate queries for a partial person (more candidates than wanted: the model
+        re-ranks them)."""
         size = max(wanted.limit * CANDIDATE_FACTOR, MIN_CANDIDATES)
-        bodies, hits = self._search.candidates(params_of(person), size)
+        return candidate_bodies(params_of(person), size)
+
+    def rank(
+        self,
+        person: dict[str, Any],
+        hits: list[dict[str, Any]],
+        wanted: Wanted,
+        explain: bool = False,
+    ) -> list[dict[str, Any]]:
+        """The candidates the model grades as wanted, best first, at most `wanted.limit`."""
         kept = []
         for hit in hits:
             scored = score_candidate(person, hit["_source"], self._weights)
@@ -122,10 +142,7 @@ class Matcher:
                 result["matchedClauses"] = sorted(hit.get("matched_queries") or [])
                 result["searchScore"] = hit["_score"]
             results.append(result)
-        answer: dict[str, Any] = {"results": results}
-        if explain:
-            answer["explain"] = {"queries": bodies}
-        return answer
+        return results
 
 
 def batch_matcher(client: OpenSearch, settings: Settings) -> Matcher:

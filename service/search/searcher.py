@@ -11,7 +11,7 @@ from opensearchpy import OpenSearch
 from service.matching.model import MatchModel
 from service.search.cursor import Cursor, CursorCodec
 from service.search.opensearch_errors import search_error, search_operation
-from service.search.queries import SearchParams, candidate_bodies, search_body
+from service.search.queries import SearchParams, search_body
 from service.search.rerank import model_query, rerank, window_page
 
 
@@ -144,12 +144,9 @@ class PersonSearcher:
         return str(self._client.cluster.health()["status"])
 
     @search_operation
-    def candidates(
-        self, params: SearchParams, size: int
-    ) -> tuple[dict[str, dict[str, Any]], list[dict[str, Any]]]:
-        """The candidate queries of a duplicate check (one multi-search) and their hits, each
-        person once, in the order the queries found them."""
-        bodies = candidate_bodies(params, size)
+    def candidate_hits(self, bodies: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+        """The hits of these candidate queries, sent as one multi-search: each person once,
+        with the clauses every query matched."""
         lines: list[dict[str, Any]] = []
         for body in bodies.values():
             lines += [{"index": self._alias}, body]
@@ -158,7 +155,7 @@ class PersonSearcher:
         for response in responses:
             if "error" in response:
                 status = response.get("status", 500)
-                raise search_error("PersonSearcher.candidates", status, response["error"])
+                raise search_error("PersonSearcher.candidate_hits", status, response["error"])
             for hit in response["hits"]["hits"]:
                 found = hits.setdefault(hit["_id"], hit)
                 if found is not hit:  # the same person from another query: keep every clause
@@ -166,4 +163,4 @@ class PersonSearcher:
                     found["matched_queries"] = sorted(
                         clauses | set(hit.get("matched_queries") or [])
                     )
-        return bodies, list(hits.values())
+        return list(hits.values())

@@ -137,4 +137,4 @@ def test_an_opensearch_400_is_a_logged_500(
     _refused(searched, problem_log, "OpenSearch refused PersonSearcher.search: 400")
     problem_log.records.clear()
     matched = client.post(f"{PERSON}/matches", json={"surname": "Okonkwo"})
-    _refused(matched, problem_log, "OpenSearch refused PersonSearcher.candidates: 400")
+    _refused(matched, problem_log, "OpenSearch refused PersonSearcher.candidate_hits: 400")

@@ -13,6 +13,7 @@ from service.search.queries import (
     SearchParams,
     candidate_bodies,
     date_of_birth_clauses,
+    name_clauses,
     search_body,
     search_query,
 )
@@ -257,3 +258,10 @@ def test_both_names_or_one_name_and_the_date_of_birth_must_agree() -> None:
         SearchParams(first_name="Siobhan", surname="Whelan", date_of_birth="1990")
     )
     assert len(partial["bool"]["must"]) == 2
+
+
+def test_a_mistyped_name_is_looked_for_with_as_many_edits_as_the_matcher_counts_as_a_slip() -> None:
+    """One edit from 3 letters, two from 8 (OpenSearch's plain AUTO allows two from 6)."""
+    clauses = name_clauses("surname", "surnames", "Pellowe")
+    (typo,) = [c["match"]["surnames"] for c in clauses if _names(c) == {"surname:typo"}]
+    assert typo["fuzziness"] == "AUTO:3,8"
