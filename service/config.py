@@ -235,7 +235,7 @@ class Settings:
     # one address needs the same key; the default is for the local stack only.
     cursor_secret: str = LOCAL_CURSOR_SECRET
     # The first hits of a staff search re-ranked by the matching model; 0 keeps OpenSearch order.
-    search_rerank_window: int = 50
+    search_rerank_window: int = 30
     max_body_bytes: int = 64 * 1024
     # JSON bodies nested deeper are refused (400) before they are parsed.
     max_json_depth: int = 32

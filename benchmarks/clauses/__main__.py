@@ -29,6 +29,7 @@ from benchmarks.quality.generator import Query, queries
 from benchmarks.scale.population import Population
 from benchmarks.scale.timing import percentile
 from benchmarks.scale.workload import SEARCH_FIELDS
+from service.config import Settings
 from service.matching.matcher import Matcher, Wanted, compared_person
 from service.search.cursor import CursorCodec
 from service.search.queries import SearchParams, search_body
@@ -37,7 +38,8 @@ from service.search.searcher import PersonSearcher
 
 START, END = "<!-- clauses:start -->", "<!-- clauses:end -->"
 COMMAND = ".venv/bin/python -m benchmarks.clauses"
-SEARCH_WINDOW = 51  # the API's first staff-search page: its re-rank window and one more
+# The API's first staff-search request: its re-rank window and one more hit.
+SEARCH_WINDOW = Settings().search_rerank_window + 1
 Body = dict[str, Any]
 
 # Left out in turn: `_name` suffixes (a comparison of names, in every name field) or prefixes.

@@ -12,7 +12,7 @@ def test_defaults_point_at_the_local_stack() -> None:
 
 
 def test_the_search_rerank_window_can_be_set_or_turned_off() -> None:
-    assert Settings.from_env(SECRET).search_rerank_window == 50
+    assert Settings.from_env(SECRET).search_rerank_window == 30
     assert Settings.from_env({**SECRET, "SEARCH_RERANK_WINDOW": "0"}).search_rerank_window == 0
 
 
