@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import click
 from tqdm import tqdm
@@ -26,11 +27,12 @@ from benchmarks.sweep.known import KnownRegister, known_register, quality_rows, 
 from benchmarks.sweep_splink import linkage
 from benchmarks.sweep_splink.table import columns
 from service.config import REPO_ROOT
+from service.matching.model import CERTAIN, PROBABLE
 
 START, END = "<!-- sweep-splink:start -->", "<!-- sweep-splink:end -->"
 COMMAND = ".venv/bin/python -m benchmarks.sweep_splink"
 # Match probabilities at which the pairs are also counted, to compare at equal precision.
-THRESHOLDS = (0.2, 0.5, linkage.PROBABLE, 0.95)
+THRESHOLDS = (0.2, 0.5, PROBABLE, 0.95)
 MODELS = {"household": True, "independent": False}
 
 
@@ -48,7 +50,10 @@ class Run:
         )
 
 
-def run(register: KnownRegister, documents: list[dict], household: bool, seed: int) -> Run:
+def run(
+    register: KnownRegister, documents: list[dict[str, Any]], household: bool, seed: int
+) -> Run:
+    """Flatten the register's documents and link them with one model."""
     started = time.perf_counter()
     table = columns(documents)
     flattened = time.perf_counter()
@@ -80,13 +85,10 @@ def figure_rows(runs: dict[str, Run], register: KnownRegister) -> list[str]:
     ]
     cells = {name: timing(run) for name, run in runs.items()}
     quality = {
-        name: quality_rows(sweep_quality(run.linkage.graded(linkage.PROBABLE), register.truth))
+        name: quality_rows(sweep_quality(run.linkage.graded(PROBABLE), register.truth))
         for name, run in runs.items()
     }
-    names += [
-        f"at match probability {linkage.PROBABLE}: {label}"
-        for label, _ in quality[next(iter(runs))]
-    ]
+    names += [f"at match probability {PROBABLE}: {label}" for label, _ in quality[next(iter(runs))]]
     for name in runs:
         cells[name] += [value for _, value in quality[name]]
     lines = [
@@ -145,8 +147,8 @@ def main(persons: int, duplicates: int, seed: int, output: Path) -> None:
             " the index). The `household` model weighs surname and address as one comparison"
             " (the service's household level), the `independent` one as two (Splink's usual"
             " person model); see `benchmarks/sweep_splink/linkage.py` for the levels. Pairs are"
-            f" written at match probability {linkage.PROBABLE} (the service's `probable`"
-            f" threshold on the same kind of score) and graded `certain` at {linkage.CERTAIN}"
+            f" written at match probability {PROBABLE} (the service's `probable`"
+            f" threshold on the same kind of score) and graded `certain` at {CERTAIN}"
             " with the date of birth or NI number agreeing, as the service grades.",
             "",
             *figure_rows(runs, register),

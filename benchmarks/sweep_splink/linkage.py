@@ -6,18 +6,21 @@ Comparisons (strongest level first, as `service.matching.compare` orders its own
 - first name: exact (term-frequency adjusted), names swapped, nickname (the name families meet),
   typo (Damerau-Levenshtein 1 or Jaro-Winkler >= 0.92), the other's middle or preferred name,
   sounds alike (metaphone), similar (Jaro-Winkler >= 0.85), initial, different;
-- surname: exact (term-frequency adjusted), names swapped, typo, a part of a double-barrelled name
-  agrees, sounds alike, similar, different;
 - date of birth: exact, day and month swapped, one character, two characters, different;
 - NI number: exact, without the suffix letter, one character, different;
-- address and postcode together (the address's words and numbers read by
-  `compare.address_parts`): same, same with another postcode, similar, same postcode, same
-  street, same district, different.
+- surname and address, in one of two models. `household` (the service's household level): one
+  comparison whose levels are the surname exact or close at the same or a similar address, then
+  the surname alone, then the address alone; `independent` (Splink's usual person model): a
+  surname comparison (exact, names swapped, typo, a part of a double-barrelled name, sounds
+  alike, similar) and an address comparison. An address is compared with its postcode (its
+  words and numbers read by `compare.address_parts`): same, same with another postcode,
+  similar, same postcode, same street, same district.
 
-The service weighs a surname that agrees at an address that agrees as one household level;
-Splink treats comparisons as independent. u comes from random
-pairs, m from expectation-maximisation over two blocking rules (names; date of birth), the prior
-from deterministic rules, as Splink's documentation trains a person model.
+Training, as Splink's documentation trains a person model: the prior from deterministic rules
+(the same NI number; the same names and date of birth), u from random pairs, m by
+expectation-maximisation over pairs with the same date of birth and over pairs with the same NI
+number. (Pairs with the same names were tried first: relatives at one address fell into the
+"match" class and m of a different date of birth came out at 0.25.)
 """
 
 from __future__ import annotations
@@ -35,10 +38,9 @@ import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
-# "probable or better" and "certain": the service's thresholds on the same kind of score (the
-# posterior probability of a match), see service.matching.model.
-PROBABLE = 0.80
-CERTAIN = 0.995
+# "certain": the service's threshold on the same kind of score (the posterior probability).
+from service.matching.model import CERTAIN
+
 TYPO_JARO_WINKLER = 0.92
 SIMILAR_JARO_WINKLER = 0.85
 U_MAX_PAIRS = 1e7
@@ -242,7 +244,7 @@ def settings(household: bool) -> SettingsCreator:
         unique_id_column_name="unique_id",
         comparisons=[_first_name(), *names_and_address, _dob(), _ni()],
         blocking_rules_to_generate_predictions=list(PREDICTION_BLOCKING),
-        retain_matching_columns=True,
+        retain_matching_columns=True,  # with them come the comparison vectors (gamma_*)
         retain_intermediate_calculation_columns=False,
     )
 

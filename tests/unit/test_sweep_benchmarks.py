@@ -9,6 +9,7 @@ import pytest
 
 from benchmarks.sweep.known import KnownRegister, known_register, sweep_quality
 from benchmarks.sweep_splink.table import COLUMNS, LIST_COLUMNS, columns, row
+from service.matching.model import PROBABLE
 
 
 @pytest.fixture(scope="module")
@@ -123,7 +124,7 @@ def test_splink_finds_the_known_pairs_of_a_small_register(register: KnownRegiste
     from benchmarks.sweep_splink import linkage
 
     linked = linkage.link(columns(register.documents()), register.truth, True, 0.8, seed=1)
-    quality = sweep_quality(linked.graded(linkage.PROBABLE), register.truth)
+    quality = sweep_quality(linked.graded(PROBABLE), register.truth)
     assert linked.known_compared == len(register.truth)
     assert quality.recall >= 0.8
     assert quality.precision >= 0.9
