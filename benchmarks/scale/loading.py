@@ -67,15 +67,20 @@ def stored_item(body: dict[str, Any], person_id: str, person_ref: int) -> dict[s
     }
 
 
-def _actions(population: Population, index: str) -> Iterator[dict[str, Any]]:
+def resident_documents(population: Population) -> Iterator[dict[str, Any]]:
+    """The search document of every resident, in order (resident n has personRef n + 1)."""
     schema = PersonCreateSchema()
     for number, body in enumerate(population):
         if number % VALIDATE_EVERY == 0:
             submitted = {key: value for key, value in body.items() if key != "key"}
             if schema.load(submitted) != submitted:
                 raise GeneratorDrift(f"{body['key']} is not stored as generated: {body}")
-        item = stored_item(body, population.id_of(body["key"]), number + 1)
-        yield {"_index": index, "_id": item["id"], "_source": search_document(item)}
+        yield search_document(stored_item(body, population.id_of(body["key"]), number + 1))
+
+
+def _actions(population: Population, index: str) -> Iterator[dict[str, Any]]:
+    for document in resident_documents(population):
+        yield {"_index": index, "_id": document["id"], "_source": document}
 
 
 def _index_settings(client: OpenSearch, index: str) -> dict[str, Any]:

@@ -1,12 +1,12 @@
 """Run with `.venv/bin/python -m benchmarks.sweep --persons 100000`; figures go to BENCHMARKS.md.
 
-The duplicate sweep (`person-index find-duplicates`) over a register with known duplicates:
-`--persons` synthetic residents (the scale benchmark's population) plus `--duplicates` corrupted
-copies of some of them (the quality generator's `queries()`: typos, nicknames, swapped fields,
-married names...), bulk-loaded straight into an index with the project's mapping. The sweep then
-runs as the command runs it (same pages, same matcher, same output) and its pairs are compared
-with the known ones. Uses BENCH_OPENSEARCH_URL / TEST_OPENSEARCH_URL when set, otherwise starts
-a node of its own; DynamoDB is not involved (the sweep reads the index).
+The duplicate sweep (`person-index find-duplicates`) over a register with known duplicates
+(`benchmarks/sweep/known.py`, the same register `benchmarks.sweep_splink` links): `--persons`
+synthetic residents (the scale benchmark's population) plus `--duplicates` corrupted copies of
+some of them, bulk-loaded straight into an index with the project's mapping. The sweep then runs
+as the command runs it (same pages, same matcher, same output) and its pairs are compared with the
+known ones. Uses BENCH_OPENSEARCH_URL / TEST_OPENSEARCH_URL when set, otherwise starts a node of
+its own; DynamoDB is not involved (the sweep reads the index).
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
-from itertools import combinations
 from pathlib import Path
 
 import click
@@ -29,13 +28,11 @@ from opensearchpy.helpers import bulk
 from tqdm import tqdm
 
 from benchmarks.quality import report as sections
-from benchmarks.quality.generator import queries
-from benchmarks.scale.loading import load, stored_item
-from benchmarks.scale.population import Population, person_id
+from benchmarks.scale.loading import load
 from benchmarks.scale.servers import opensearch_node
+from benchmarks.sweep.known import KnownRegister, known_register, quality_rows, sweep_quality
 from devstack.isolation import isolated_settings
 from service.config import REPO_ROOT, Settings
-from service.domain.search_document import search_document
 from service.matching import sweep
 from service.matching.matcher import Wanted, batch_matcher
 from service.search.register import live_pages_by_id
@@ -55,26 +52,10 @@ def search_node() -> Iterator[str]:
         yield started
 
 
-def add_duplicates(
-    client: OpenSearch, index: str, population: Population, count: int, seed: int
-) -> set[tuple[str, str]]:
-    """Index `count` corrupted copies of residents; every pair of records of one person (a
-    resident and its copies: a resident may be copied more than once) is a known duplicate."""
-    records: dict[str, list[str]] = {}
-    actions = []
-    for number, query in enumerate(queries(population, count, seed, absent_share=0.0)):
-        copy_id = person_id(seed + 1, number)
-        body = {key: value for key, value in query.person.items() if key != "key"}
-        item = stored_item(body, copy_id, len(population) + number + 1)
-        actions.append({"_index": index, "_id": copy_id, "_source": search_document(item)})
-        resident = population.id_of(query.key)
-        records.setdefault(resident, [resident]).append(copy_id)
+def add_copies(client: OpenSearch, index: str, register: KnownRegister) -> None:
+    """Index the register's corrupted copies beside the residents already loaded."""
+    actions = ({"_index": index, "_id": d["id"], "_source": d} for d in register.copies)
     bulk(client, actions, chunk_size=500, refresh=True)
-    return {
-        sweep.pair_key(first, second)
-        for ids in records.values()
-        for first, second in combinations(ids, 2)
-    }
 
 
 def pairs_found(output: Path) -> dict[tuple[str, str], str]:
@@ -83,7 +64,7 @@ def pairs_found(output: Path) -> dict[tuple[str, str], str]:
 
 
 def write_wrong_pairs(
-    client: OpenSearch, alias: str, pairs: Path, truth: set[tuple[str, str]], target: Path
+    client: OpenSearch, alias: str, pairs: Path, truth: frozenset[tuple[str, str]], target: Path
 ) -> None:
     """One JSON line per written pair that is not a known duplicate: its row and both persons."""
     with pairs.open(newline="", encoding="utf-8") as handle, target.open("w") as out:
@@ -111,14 +92,14 @@ def main(
 ) -> None:
     """Load a register with known duplicates, sweep it, and compare the pairs with the truth."""
     started = time.monotonic()
-    population = Population(persons, seed)
+    register = known_register(persons, duplicates, seed)
     with search_node() as url:
         base = replace(Settings.from_env({"AUTH_ENABLED": "false"}), opensearch_url=url)
         settings = isolated_settings(base, f"sweep-{persons}-{seed}")
         client = OpenSearch(hosts=[url], timeout=120)
         try:
-            loaded = load(client, settings, population)
-            truth = add_duplicates(client, loaded.index, population, duplicates, seed + 1)
+            loaded = load(client, settings, register.population)
+            add_copies(client, loaded.index, register)
             matcher = batch_matcher(client, settings)
             with tempfile.TemporaryDirectory() as folder:
                 out = Path(folder) / "pairs.csv"
@@ -132,19 +113,16 @@ def main(
                 seconds = time.perf_counter() - sweep_started
                 found = pairs_found(out)
                 if wrong_pairs:
-                    write_wrong_pairs(client, settings.opensearch_alias, out, truth, wrong_pairs)
+                    write_wrong_pairs(
+                        client, settings.opensearch_alias, out, register.truth, wrong_pairs
+                    )
         finally:
             client.indices.delete(index=f"{settings.opensearch_alias}-*", ignore_unavailable=True)
-    hits = truth & set(found)
-    certain = {pair for pair, grade in found.items() if grade == "certain"}
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     rows = [
         ("persons swept", f"{counts.persons:,} ({persons:,} residents, {duplicates:,} copies)"),
         ("sweep time", f"{seconds:,.0f} s ({counts.persons / seconds:,.0f} persons/s)"),
-        ("pairs written (probable or better)", f"{len(found):,} ({len(certain):,} certain)"),
-        ("known duplicate pairs found (recall)", f"{len(hits) / len(truth):.3f}"),
-        ("precision of the pairs written", f"{len(hits) / max(1, len(found)):.3f}"),
-        ("precision of `certain` pairs", f"{len(truth & certain) / max(1, len(certain)):.3f}"),
+        *quality_rows(sweep_quality(found, register.truth)),
         ("found again from the other side (not repeated)", f"{counts.repeated:,}"),
     ]
     text = "\n".join(
