@@ -128,6 +128,23 @@ def _docker(*args: str, check: bool = True, timeout: float | None = None) -> str
     return result.stdout.strip()
 
 
+def engine_version() -> str | None:
+    """The version of the Docker engine the CLI reaches, or None when none answers."""
+    try:
+        result = subprocess.run(
+            ["docker", "version", "--format", "{{.Server.Version}}"],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=20,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if result.returncode != 0:
+        return None
+    return result.stdout.strip() or None
+
+
 def image_id(reference: str) -> str | None:
     """The engine's id of an image, or None when the engine does not hold it."""
     result = subprocess.run(

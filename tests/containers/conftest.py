@@ -12,7 +12,13 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.containers.stack import EngineUnavailable, Stack, check_engine, running_stack
+from tests.containers.stack import (
+    EngineUnavailable,
+    ImagesMissing,
+    Stack,
+    check_engine,
+    running_stack,
+)
 
 # testcontainers' reaper (Ryuk) is an image from a registry these machines cannot reach; the
 # fixtures remove what they start instead.
@@ -24,8 +30,8 @@ def stack() -> Iterator[Stack]:
     try:
         check_engine()
     except EngineUnavailable as exc:
-        if "scripts/dev images" in str(exc):
-            pytest.fail(str(exc))
         pytest.skip(str(exc))
+    except ImagesMissing as exc:
+        pytest.fail(str(exc))
     with running_stack() as running:
         yield running
