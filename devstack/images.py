@@ -24,6 +24,7 @@ the virtualenv alone, so no image holds it).
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import os
 import re
 import shutil
@@ -92,6 +93,17 @@ def choose_base(preference: str, upstream_usable: Callable[[], bool]) -> str:
 def image_tag(name: str, digest: str) -> str:
     """The content tag of an image: its name and the first 12 hex digits of its inputs' hash."""
     return f"{name}:{digest[:12]}"
+
+
+def inputs_digest(parts: Mapping[str, str], build_args: Mapping[str, str]) -> str:
+    """A SHA-256 over what an image is built from: each build-context part's identity (a hash of
+    its files, or a stated one) and the build arguments (base images by their ids)."""
+    digest = hashlib.sha256()
+    for key, value in sorted(parts.items()):
+        digest.update(f"part:{key}={value}\0".encode())
+    for key, value in sorted(build_args.items()):
+        digest.update(f"arg:{key}={value}\0".encode())
+    return digest.hexdigest()
 
 
 def build_command(
@@ -232,6 +244,8 @@ class Image:
     files: Mapping[str, Path]
     build_args: Mapping[str, str]
     needs_pip: bool = False
+    # context path -> what identifies it, for parts whose files differ between equal builds
+    identities: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
     def build(self, force: bool = False) -> str:
         """Builds the image unless its content tag exists; tags it `dev`; returns the tag."""
@@ -241,11 +255,13 @@ class Image:
             context = Path(work) / "context"
             for relative, source in self.files.items():
                 _place(source, context / relative)
-            base_ids = ",".join(
-                f"{key}={image_id(value) or value}"
-                for key, value in sorted(self.build_args.items())
-            )
-            digest = opensearch_dev.fingerprint([context], extra=f"{self.dockerfile}:{base_ids}")
+            parts = {
+                relative: self.identities.get(relative)
+                or opensearch_dev.fingerprint([context / relative])
+                for relative in self.files
+            }
+            args = {key: image_id(value) or value for key, value in self.build_args.items()}
+            digest = inputs_digest(parts, args)
             tag = image_tag(self.name, digest)
             if force or image_id(tag) is None:
                 if self.needs_pip and HOST_CA_BUNDLE.is_file():
@@ -390,7 +406,16 @@ def opensearch_image(preference: str) -> Image:
         "home": home,
     }
     args = {"JAVA_BASE": ensure_local_base(LOCAL_JAVA)}
-    return Image(OPENSEARCH_IMAGE, "docker/opensearch-local.Dockerfile", files, args)
+    # The home's jars are rebuilt by every fresh clone (their zip entries carry build times); what
+    # it was built from identifies it (OpenSearch version, modules, plugin sources).
+    sources = opensearch_dev.source_fingerprint(opensearch_dev.OPENSEARCH_VERSION)
+    return Image(
+        OPENSEARCH_IMAGE,
+        "docker/opensearch-local.Dockerfile",
+        files,
+        args,
+        identities={"home": f"provisioned:{sources}"},
+    )
 
 
 def build_all(preference: str = "auto", force: bool = False) -> dict[str, str]:

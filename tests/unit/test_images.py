@@ -13,6 +13,7 @@ from devstack.images import (
     choose_base,
     debootstrap_command,
     image_tag,
+    inputs_digest,
     stale_tags,
 )
 
@@ -81,3 +82,13 @@ def test_only_earlier_content_tags_are_stale() -> None:
     assert stale_tags("person-index/api", tags, "person-index/api:3370d15e0f8c") == [
         "person-index/api:711f8d28693f"
     ]
+
+
+def test_the_digest_changes_with_any_part_or_base_and_not_with_their_order() -> None:
+    parts = {"Dockerfile": "a1", "service": "b2"}
+    args = {"PYTHON_BASE": "sha256:0001"}
+    digest = inputs_digest(parts, args)
+    assert digest == inputs_digest(dict(reversed(list(parts.items()))), args)
+    assert digest != inputs_digest({**parts, "service": "b3"}, args)
+    assert digest != inputs_digest(parts, {"PYTHON_BASE": "sha256:0002"})
+    assert digest != inputs_digest({"Dockerfile": "a1", "service=b2": ""}, args)
