@@ -54,6 +54,21 @@ ensure_engine() {
   done
 }
 
+# For `scripts/dev images`: an engine must already run (compose needs it after the build), so
+# none is started here; as root, debootstrap is installed when missing.
+require_engine() {
+  if [ "$(id -u)" -eq 0 ] && ! command -v debootstrap >/dev/null; then
+    echo "Installing debootstrap with apt-get (local base images)..."
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap; } \
+      >.run/apt-docker.log 2>&1 || echo "Installing debootstrap failed (see .run/apt-docker.log)."
+  fi
+  if ! engine_reachable; then
+    echo "No Docker engine answers: start one first (as root: apt-get install docker.io, then" \
+      "dockerd --bridge=none --iptables=false >/var/log/dockerd.log 2>&1 &)." >&2
+    return 1
+  fi
+}
+
 # Stops the dockerd this script started (and with it the containerd it runs), if any.
 stop_started_engine() {
   local pid=$STARTED_DOCKERD_PID
