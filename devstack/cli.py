@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 from tqdm import tqdm
 
+from devstack import images as images_dev
 from devstack import opensearch as opensearch_dev
 from devstack.demo import demo_residents
 from devstack.processes import ManagedProcess, StartError, dynamodb_server, http_ok
@@ -48,6 +49,25 @@ def provision() -> None:
     """Fetch and assemble OpenSearch with its analysis plugins (once; cached afterwards)."""
     home = opensearch_dev.provision()
     click.echo(f"OpenSearch ready at {home}")
+
+
+@main.command()
+@click.option(
+    "--base",
+    type=click.Choice(images_dev.PREFERENCES),
+    default="auto",
+    show_default=True,
+    help="auto: the upstream base images where they can be pulled, else local ones.",
+)
+@click.option("--force", is_flag=True, help="Build again even when an image is up to date.")
+def images(base: str, force: bool) -> None:
+    """Build the API, DynamoDB API and OpenSearch images (docker-compose.yml runs them)."""
+    try:
+        tags = images_dev.build_all(base, force)
+    except (images_dev.ImageBuildError, opensearch_dev.ProvisionError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    for name, tag in tags.items():
+        click.echo(f"{name}:{images_dev.STABLE_TAG} = {tag}")
 
 
 def _post_json(url: str, body: dict, token: str) -> None:

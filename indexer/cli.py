@@ -21,7 +21,10 @@ from indexer.replay import replay
 from indexer.runner import build_poller
 from service import clients
 from service.config import Settings
+from service.domain.indexer_status import indexer_report, keeps_up
 from service.logs import configure_logging
+from service.store.errors import StoreError
+from service.store.indexer_status import IndexerStatusReader
 
 log = logging.getLogger("indexer")
 
@@ -56,6 +59,30 @@ def run() -> None:
         max_backoff=settings.indexer_max_backoff_seconds,
     )
     log.info("indexer stopped")
+
+
+@main.command()
+@click.option(
+    "--max-lag",
+    type=click.FloatRange(min=0),
+    default=60.0,
+    show_default=True,
+    help="Seconds the index may lag behind the stream.",
+)
+def health(max_lag: float) -> None:
+    """Exit 0 while the running indexer keeps up, else 1 (a container health check).
+
+    Reads the status the running indexer keeps (as the API's health check does): its lag stays
+    near zero while it follows the stream and grows while it is stopped or behind.
+    """
+    settings = _settings()
+    reader = IndexerStatusReader(clients.dynamodb_client(settings), settings.checkpoints_table)
+    try:
+        report = indexer_report(reader.status(), datetime.now(UTC))
+    except StoreError as exc:
+        raise click.ClickException(f"cannot read the indexer's status: {exc}") from exc
+    _echo({"lagSeconds": report["lagSeconds"], "maxLagSeconds": max_lag})
+    sys.exit(0 if keeps_up(report, max_lag) else 1)
 
 
 @main.command()

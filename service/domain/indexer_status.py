@@ -51,3 +51,10 @@ def indexer_report(status: dict[str, Any] | None, now: datetime) -> dict[str, An
         "appliedTotal": int(status.get("appliedTotal") or 0),
         "changesLostAt": status.get("changesLostAt"),
     }
+
+
+def keeps_up(report: dict[str, Any], max_lag_seconds: float) -> bool:
+    """True when an `indexer_report` shows the index at most `max_lag_seconds` behind the stream
+    (False before the indexer ever reported)."""
+    lag = report.get("lagSeconds")
+    return lag is not None and lag <= max_lag_seconds

@@ -13,7 +13,7 @@ from indexer.rebuild import _loading_settings
 from indexer.reconcile import State, compare
 from indexer.status import Throughput
 from indexer.stream import Backoff, StreamPoller, readable_shards
-from service.domain.indexer_status import indexer_report
+from service.domain.indexer_status import indexer_report, keeps_up
 
 NOW = datetime(2026, 1, 10, 12, 0, 0, tzinfo=UTC)
 
@@ -93,6 +93,14 @@ def test_a_stopped_indexer_shows_growing_lag_and_no_throughput() -> None:
     status = {"lastAppliedAt": _ago(300), "lastChangeAt": _ago(301), "recordsPerSecond": "50"}
     report = indexer_report(status, NOW)
     assert report["lagSeconds"] == 301.0 and report["recordsPerSecond"] == 0.0
+
+
+def test_the_health_check_passes_while_the_indexer_keeps_up_and_fails_when_it_stops() -> None:
+    idle = indexer_report({"caughtUpAt": _ago(3)}, NOW)
+    stopped = indexer_report({"lastAppliedAt": _ago(300), "lastChangeAt": _ago(301)}, NOW)
+    assert keeps_up(idle, 60)
+    assert not keeps_up(stopped, 60)
+    assert not keeps_up(indexer_report(None, NOW), 60)  # never reported yet
 
 
 def test_changes_lost_to_the_streams_retention_are_reported_until_cleared() -> None:
