@@ -55,6 +55,11 @@ def _named(kind: str, field_name: str, query: dict[str, Any], name: str) -> dict
 # The comparisons a query term costs little for: a lookup of the term in one field. Fuzzy
 # (typo) and prefix matching rewrite to many terms, the Beider-Morse codes are many per name.
 CHEAP_NAME_KINDS = frozenset({"exact", "nickname", "phonetic"})
+# The duplicate check's query over everything adds typos alone. Prefix and Beider-Morse clauses
+# found no duplicate the others missed (FEBRL 1-3 and the own generator gave the same recall
+# without them; `benchmarks.clauses` at a million persons: the same recall@1 for about a fifth
+# of the query's time); staff search keeps them.
+CANDIDATE_NAME_KINDS = CHEAP_NAME_KINDS | {"typo"}
 
 
 def name_clauses(
@@ -404,10 +409,10 @@ def candidate_bodies(params: SearchParams, size: int) -> dict[str, dict[str, Any
     own, however many namesakes outscore it on names in `any`.
 
     Cost decides the clauses (the model ranks the candidates afterwards, so these only have to
-    find them): typo, prefix and Beider-Morse comparisons only in `any` and only for names in
-    their own fields; the held queries rank by the cheap name comparisons alone.
+    find them): typo comparisons only in `any` and only for names in their own fields, no prefix
+    or Beider-Morse comparisons; the held queries rank by the cheap name comparisons alone.
     """
-    names = _names(params, swapped_kinds=CHEAP_NAME_KINDS)
+    names = _names(params, CANDIDATE_NAME_KINDS, CHEAP_NAME_KINDS)
     cheap_names = _names(params, CHEAP_NAME_KINDS, CHEAP_NAME_KINDS)
     bodies = {"any": _candidates(params, size, names + _candidate_identifiers(params))}
     dob = params.date_of_birth
