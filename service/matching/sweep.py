@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from service.matching import training
 from service.matching.matcher import Matcher, Wanted, compared_person, reasons_text
 
 PAIR_COLUMNS = (
@@ -42,20 +43,8 @@ class SweepOutputMismatch(Exception):
 
 
 def query_of_document(document: dict[str, Any]) -> dict[str, Any]:
-    """The partial person a sweep matches for one indexed person."""
-    addresses = document.get("addresses") or []
-    postcodes = document.get("postcodes") or []
-    return compared_person(
-        {
-            "firstName": document.get("firstName"),
-            "surname": document.get("surname"),
-            "dateOfBirth": document.get("dateOfBirth"),
-            "nationalInsuranceNo": document.get("nationalInsuranceNo"),
-            "address": addresses[0] if addresses else None,
-            "postcode": postcodes[0] if postcodes else None,
-            "includeDeceased": True,
-        }
-    )
+    """The partial person a sweep matches for one indexed person (deceased people included)."""
+    return compared_person({**training.query_of_document(document), "includeDeceased": True})
 
 
 def pair_key(first: str, second: str) -> tuple[str, str]:
