@@ -4,16 +4,7 @@ from __future__ import annotations
 
 from benchmarks.clauses.__main__ import VARIANTS, without
 from service.search.queries import SearchParams, candidate_bodies, search_body
-
-
-def _names(node: object) -> set[str]:
-    if isinstance(node, dict):
-        found = {node["_name"]} if isinstance(node.get("_name"), str) else set()
-        return found.union(*(_names(value) for value in node.values()))
-    if isinstance(node, list):
-        return set().union(*(_names(value) for value in node))
-    return set()
-
+from tests.unit.query_names import clause_names
 
 PARAMS = SearchParams(
     first_name="Ann",
@@ -26,8 +17,8 @@ PARAMS = SearchParams(
 
 def test_leaving_out_name_typos_keeps_every_other_clause_and_the_date_typo() -> None:
     bodies = candidate_bodies(PARAMS, 20)
-    before = _names(bodies)
-    after = _names(without(bodies, VARIANTS["name typos (fuzzy)"]))
+    before = clause_names(bodies)
+    after = clause_names(without(bodies, VARIANTS["name typos (fuzzy)"]))
     assert {"firstName:typo", "surname:typo"} <= before
     assert before - after == {"firstName:typo", "surname:typo"}
     assert "dateOfBirth:typo" in after
@@ -37,8 +28,8 @@ def test_leaving_out_a_kind_reaches_the_staff_search_filter_too() -> None:
     """With both names and a full date the names sit inside a filter as well as in `should`."""
     body = search_body(PARAMS, 51)
     after = without(body, VARIANTS["name prefixes (edge n-grams)"])
-    assert not {name for name in _names(after) if name.endswith(":prefix")}
-    assert "surname:exact" in _names(after["query"]["bool"]["filter"])
+    assert not {name for name in clause_names(after) if name.endswith(":prefix")}
+    assert "surname:exact" in clause_names(after["query"]["bool"]["filter"])
 
 
 def test_leaving_out_nothing_is_the_body_as_served() -> None:

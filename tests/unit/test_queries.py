@@ -17,20 +17,7 @@ from service.search.queries import (
     search_body,
     search_query,
 )
-
-
-def _names(node: object) -> set[str]:
-    """Every `_name` in a query tree."""
-    found: set[str] = set()
-    if isinstance(node, dict):
-        if isinstance(node.get("_name"), str):
-            found.add(node["_name"])
-        for value in node.values():
-            found |= _names(value)
-    elif isinstance(node, list):
-        for value in node:
-            found |= _names(value)
-    return found
+from tests.unit.query_names import clause_names
 
 
 def test_each_name_must_match_in_some_way_and_swapped_names_are_allowed() -> None:
@@ -46,10 +33,10 @@ def test_each_name_must_match_in_some_way_and_swapped_names_are_allowed() -> Non
         "firstName:prefix",
         "firstName:swapped:exact",
         "firstName:swapped:phonetic",
-    } <= _names(first)
+    } <= clause_names(first)
     # In the other name's field only the cheap comparisons (a term lookup each).
-    assert not {"firstName:swapped:typo", "firstName:swapped:prefix"} & _names(first)
-    assert "surname:nickname" not in _names(surname)
+    assert not {"firstName:swapped:typo", "firstName:swapped:prefix"} & clause_names(first)
+    assert "surname:nickname" not in clause_names(surname)
     assert {
         "match": {
             "surnames.phonetic": {"query": "Smyth", "boost": 1.5, "_name": "surname:phonetic"}
@@ -59,10 +46,10 @@ def test_each_name_must_match_in_some_way_and_swapped_names_are_allowed() -> Non
 
 def test_identifiers_raise_the_score_when_names_are_given_and_must_match_otherwise() -> None:
     with_names = search_query(SearchParams(surname="Khan", date_of_birth="1984-03-05"))
-    assert "dateOfBirth:exact" in _names(with_names["bool"]["should"])
+    assert "dateOfBirth:exact" in clause_names(with_names["bool"]["should"])
     alone = search_query(SearchParams(date_of_birth="1984-03-05"))
     assert "should" not in alone["bool"]
-    assert {"dateOfBirth:exact", "dateOfBirth:swapped", "dateOfBirth:typo"} == _names(
+    assert {"dateOfBirth:exact", "dateOfBirth:swapped", "dateOfBirth:typo"} == clause_names(
         alone["bool"]["must"]
     )
 
@@ -119,7 +106,7 @@ def test_candidates_need_any_one_clause_and_baseline_is_one_fuzzy_multi_match() 
     bodies = candidate_bodies(SearchParams(first_name="Ann", national_insurance_no="AB123456C"), 30)
     body = bodies["any"]
     assert body["query"]["bool"]["minimum_should_match"] == 1 and body["size"] == 30
-    assert {"firstName:exact", "nationalInsuranceNo:exact"} <= _names(body)
+    assert {"firstName:exact", "nationalInsuranceNo:exact"} <= clause_names(body)
     baseline = baseline_body("Ann", "Lee", 10)["query"]["bool"]["must"]
     assert baseline == [
         {
@@ -202,15 +189,15 @@ def test_each_identifying_criterion_given_has_candidate_places_of_its_own() -> N
     bodies = candidate_bodies(params, 30)
     assert set(bodies) == {"any", "dateOfBirth", "address", "nationalInsuranceNo"}
     held = bodies["dateOfBirth"]["query"]["bool"]
-    assert {"dateOfBirth:exact", "dateOfBirth:typo"} <= _names({"query": held["must"][0]})
-    assert "firstName:exact" in _names({"query": {"bool": {"should": held["should"]}}})
+    assert {"dateOfBirth:exact", "dateOfBirth:typo"} <= clause_names({"query": held["must"][0]})
+    assert "firstName:exact" in clause_names({"query": {"bool": {"should": held["should"]}}})
     assert "minimum_should_match" not in held  # the names rank; they are not required
-    place = _names({"query": bodies["address"]["query"]["bool"]["must"][0]})
+    place = clause_names({"query": bodies["address"]["query"]["bool"]["must"][0]})
     assert place == {"postcode:exact"}  # no district: too many share one
     assert bodies["nationalInsuranceNo"]["size"] == 5
     # Without a postcode, the address words hold the place query.
     no_postcode = candidate_bodies(SearchParams(surname="Lee", address="14 Mare Street"), 30)
-    assert _names({"query": no_postcode["address"]["query"]["bool"]["must"][0]}) == {
+    assert clause_names({"query": no_postcode["address"]["query"]["bool"]["must"][0]}) == {
         "address:words"
     }
     # A partial date or no identifier: only the query over everything.
@@ -227,7 +214,7 @@ def test_candidate_queries_leave_costly_comparisons_to_the_query_over_everything
     )
     bodies = candidate_bodies(params, 30)
     costly = {"typo", "prefix", "phonetic-bm"}
-    any_names = _names(bodies["any"])
+    any_names = clause_names(bodies["any"])
     assert {"firstName:typo", "surname:typo", "surname:phonetic"} <= any_names
     assert not {f"{n}:{kind}" for n in ("firstName", "surname") for kind in costly - {"typo"}} & (
         any_names
@@ -238,9 +225,11 @@ def test_candidate_queries_leave_costly_comparisons_to_the_query_over_everything
     )
     assert "postcode:district" not in any_names
     with_address = candidate_bodies(replace(params, address="1 Mare Street"), 30)
-    assert "address:words" not in _names(with_address["any"])
+    assert "address:words" not in clause_names(with_address["any"])
     for held in ("dateOfBirth", "address"):
-        names = {name for name in _names(bodies[held]) if name.startswith(("first", "surname"))}
+        names = {
+            name for name in clause_names(bodies[held]) if name.startswith(("first", "surname"))
+        }
         assert names and not {name.rsplit(":", 1)[1] for name in names} & costly, held
     for body in bodies.values():
         assert "sort" not in body and body["track_total_hits"] is False
@@ -255,8 +244,8 @@ def test_both_names_or_one_name_and_the_date_of_birth_must_agree() -> None:
     held = full["bool"]["filter"][-1]["bool"]["should"]
     both, one_and_date = held
     assert len(both["bool"]["must"]) == 2
-    assert "dateOfBirth:exact" in _names(one_and_date["bool"]["must"][0])
-    assert {"firstName:exact", "surname:exact"} <= _names(full["bool"]["should"])
+    assert "dateOfBirth:exact" in clause_names(one_and_date["bool"]["must"][0])
+    assert {"firstName:exact", "surname:exact"} <= clause_names(full["bool"]["should"])
     assert "must" not in full["bool"]
     partial = search_query(
         SearchParams(first_name="Siobhan", surname="Whelan", date_of_birth="1990")
@@ -267,5 +256,5 @@ def test_both_names_or_one_name_and_the_date_of_birth_must_agree() -> None:
 def test_a_mistyped_name_is_looked_for_with_as_many_edits_as_the_matcher_counts_as_a_slip() -> None:
     """One edit from 3 letters, two from 8 (OpenSearch's plain AUTO allows two from 6)."""
     clauses = name_clauses("surname", "surnames", "Pellowe")
-    (typo,) = [c["match"]["surnames"] for c in clauses if _names(c) == {"surname:typo"}]
+    (typo,) = [c["match"]["surnames"] for c in clauses if clause_names(c) == {"surname:typo"}]
     assert typo["fuzziness"] == "AUTO:3,8"
