@@ -30,9 +30,9 @@ from benchmarks.scale.population import Population
 from benchmarks.scale.timing import percentile
 from benchmarks.scale.workload import SEARCH_FIELDS
 from service.config import Settings
-from service.matching.matcher import Matcher, Wanted, compared_person
+from service.matching.matcher import Matcher, Wanted, compared_person, params_of
 from service.search.cursor import CursorCodec
-from service.search.queries import SearchParams, search_body
+from service.search.queries import search_body
 from service.search.rerank import model_query, rerank
 from service.search.searcher import PersonSearcher
 
@@ -110,7 +110,8 @@ def _measure(
         person = compared_person({**query.person, "includeDeceased": True})
         wanted_id = population.id_of(query.key) if query.key else None
         bodies = matcher.candidate_bodies(person, Wanted(10))
-        params = SearchParams(**{_snake(f): query.person.get(f) for f in SEARCH_FIELDS})
+        searched = {field: query.person.get(field) for field in SEARCH_FIELDS}
+        params = params_of({**searched, "includeDeceased": False})  # as GET /persons asks
         staff_body = search_body(params, SEARCH_WINDOW)
         for name, left_out in VARIANTS.items():
             hits, seconds = _timed(searcher.candidate_hits, without(bodies, left_out))
@@ -123,12 +124,6 @@ def _measure(
             reranked = rerank(found["hits"]["hits"], model_query(params))
             _count(search[name], seconds, wanted_id, reranked[0].hit["_id"] if reranked else None)
     return match, search
-
-
-def _snake(field_name: str) -> str:
-    return {"firstName": "first_name", "surname": "surname", "dateOfBirth": "date_of_birth"}[
-        field_name
-    ]
 
 
 def _count(tally: Tally, seconds: float, wanted_id: str | None, first_id: str | None) -> None:
