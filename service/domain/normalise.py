@@ -12,6 +12,7 @@ from datetime import date
 from functools import lru_cache
 
 _WHITESPACE = re.compile(r"\s+")
+_PUNCTUATION = re.compile(r"[^\w\s]")
 # HMRC: first letter not D F I Q U V; second letter not D F I O Q U V; prefixes BG GB KN NK NT TN ZZ
 # never allocated; six digits; suffix A-D (may be omitted on some records).
 _NI_PATTERN = re.compile(
@@ -51,9 +52,12 @@ def fold_name(value: str) -> str:
     """Lower-case, strip accents and drop punctuation: the comparison form of a name.
 
     Cached: matching folds the same names for every candidate of every query."""
-    decomposed = unicodedata.normalize("NFKD", value.casefold())
-    letters = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    letters = re.sub(r"[^\w\s]", "", letters.replace("-", " "))
+    if value.isascii():  # nothing to decompose or strip: most names, and twice as fast
+        letters = value.lower()
+    else:
+        decomposed = unicodedata.normalize("NFKD", value.casefold())
+        letters = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    letters = _PUNCTUATION.sub("", letters.replace("-", " "))
     return _WHITESPACE.sub(" ", letters).strip()
 
 

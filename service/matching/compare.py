@@ -31,6 +31,7 @@ NAME_LEVELS = (
     "initial",
     "different",
 )
+_NAME_RANK = {level: rank for rank, level in enumerate(NAME_LEVELS)}
 # Jaro-Winkler similarity of the `similar` level: more than one slip, still recognisably one name.
 SIMILAR_NAME = 0.85
 
@@ -83,7 +84,9 @@ def name_level(query: str | None, candidates: Iterable[str | None], nicknames: b
     names = [fold_name(c) for c in candidates if c]
     if not folded or not names:
         return None
-    return min((_folded_level(folded, name, nicknames) for name in names), key=NAME_LEVELS.index)
+    return min(
+        (_folded_level(folded, name, nicknames) for name in names), key=_NAME_RANK.__getitem__
+    )
 
 
 @lru_cache(maxsize=1 << 17)
@@ -248,6 +251,7 @@ def _word_similarity(a: AddressParts, b: AddressParts) -> float:
 
 # Levels of an address comparison, strongest first.
 ADDRESS_LEVELS = ("same", "similar", "sameStreet", "postcode", "district", "different")
+_ADDRESS_RANK = {level: rank for rank, level in enumerate(ADDRESS_LEVELS)}
 
 
 @lru_cache(maxsize=1 << 15)
@@ -285,7 +289,7 @@ def address_level(
     levels = (
         [_address_pair_level(wanted, parts, same_postcode) for parts in addresses] if wanted else []
     )
-    best = min(levels, key=ADDRESS_LEVELS.index, default="different")
+    best = min(levels, key=_ADDRESS_RANK.__getitem__, default="different")
     if best != "different":
         return best
     if same_postcode:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 from opensearchpy import OpenSearch
@@ -136,7 +136,7 @@ class Matcher:
                 "person": hit["_source"],
                 "score": score,
                 "grade": grade,
-                "reasons": [asdict(reason) for reason in scored.reasons],
+                "reasons": [reason.as_dict() for reason in scored.reasons],
             }
             if explain:
                 result["matchedClauses"] = sorted(hit.get("matched_queries") or [])

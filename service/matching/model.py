@@ -67,6 +67,10 @@ class Reason:
     agreement: str
     weight: float
 
+    def as_dict(self) -> dict[str, Any]:
+        """The answer's form (`dataclasses.asdict` deep-copies: a tenth of ranking's time)."""
+        return {"field": self.field, "agreement": self.agreement, "weight": self.weight}
+
 
 @dataclass(frozen=True)
 class MatchModel:

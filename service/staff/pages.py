@@ -6,7 +6,6 @@ import json
 import logging
 import secrets
 import uuid
-from dataclasses import asdict
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -252,7 +251,7 @@ def _page_number() -> int:
 def _result(hit: dict[str, Any], compared: dict[str, str]) -> dict[str, Any]:
     """A search hit with why it matched, in words."""
     found = score_candidate(compared, hit, backends().match_model).reasons if compared else []
-    return _summary(hit, [asdict(reason) for reason in found])
+    return _summary(hit, [reason.as_dict() for reason in found])
 
 
 def _summary(record: dict[str, Any], why: list[dict[str, Any]]) -> dict[str, Any]:
