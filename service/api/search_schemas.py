@@ -17,6 +17,7 @@ from marshmallow import (
     validates_schema,
 )
 
+from service.api.answers import AnswerSchema
 from service.api.fields import Name, Text, Vocabulary
 from service.domain.dirty_values import (
     PARTIAL_DATE,
@@ -109,7 +110,7 @@ class SearchArgsSchema(Schema):
             )
 
 
-class SearchHitSchema(Schema):
+class SearchHitSchema(AnswerSchema):
     """A person as the search index holds them, with the hit's score."""
 
     id = fields.String(metadata={"format": "uuid"})
@@ -143,7 +144,7 @@ class SearchHitSchema(Schema):
     )
 
 
-class ExplainSchema(Schema):
+class ExplainSchema(AnswerSchema):
     index = fields.String()
     query = fields.Dict(metadata={"description": "The exact OpenSearch request body that ran."})
     queries = fields.Dict(
@@ -155,7 +156,7 @@ class ExplainSchema(Schema):
     )
 
 
-class RerankSchema(Schema):
+class RerankSchema(AnswerSchema):
     window = fields.Integer(metadata={"description": "Hits re-ranked by the model at most."})
     windowHits = fields.Integer(metadata={"description": "Hits the re-ranked window held."})
     offset = fields.Integer(metadata={"description": "Rank in the window this page starts at."})
@@ -174,7 +175,7 @@ class SearchExplainSchema(ExplainSchema):
     )
 
 
-class SearchResultSchema(Schema):
+class SearchResultSchema(AnswerSchema):
     results = fields.List(fields.Nested(SearchHitSchema))
     total = fields.Integer()
     nextCursor = fields.String(allow_none=True)
@@ -285,14 +286,14 @@ class MatchPersonSchema(Schema):
         return {**data, "warnings": warnings}
 
 
-class MatchWarningSchema(Schema):
+class MatchWarningSchema(AnswerSchema):
     field = fields.String(metadata={"description": "The field, e.g. dateOfBirth."})
     message = fields.String(
         metadata={"example": "is not a real date; compared as given"},
     )
 
 
-class ReasonSchema(Schema):
+class ReasonSchema(AnswerSchema):
     field = fields.String(
         metadata={"description": "firstName, surname, swappedNames, surnameAndAddress, ..."}
     )
@@ -300,7 +301,7 @@ class ReasonSchema(Schema):
     weight = fields.Float(metadata={"description": "log2 likelihood ratio of this agreement."})
 
 
-class MatchSchema(Schema):
+class MatchSchema(AnswerSchema):
     person = fields.Nested(SearchHitSchema)
     score = fields.Float(metadata={"description": "Probability of being the same person, 0..1."})
     grade = fields.String(
@@ -315,7 +316,7 @@ class MatchSchema(Schema):
     searchScore = fields.Float()
 
 
-class MatchResultSchema(Schema):
+class MatchResultSchema(AnswerSchema):
     results = fields.List(fields.Nested(MatchSchema))
     warnings = fields.List(
         fields.Nested(MatchWarningSchema),
