@@ -13,6 +13,8 @@ from typing import Any
 
 from marshmallow import Schema, fields
 
+from service.timings import phase
+
 # Fields whose value is dumped as it is: JSON already, never renamed or computed.
 _AS_IS = (fields.String, fields.Integer, fields.Float, fields.Boolean, fields.Dict)
 
@@ -39,7 +41,10 @@ class AnswerSchema(Schema):
     """
 
     def dump(self, obj: Any, *, many: bool | None = None) -> Any:
-        many = self.many if many is None else many
+        with phase("dump"):
+            return self._dump(obj, self.many if many is None else many)
+
+    def _dump(self, obj: Any, many: bool) -> Any:
         return [self._project(item) for item in obj] if many else self._project(obj)
 
     def _plan(self) -> list[tuple[str, Schema | None, bool]]:
@@ -60,6 +65,7 @@ class AnswerSchema(Schema):
                 continue
             value = obj[name]
             if inner is not None and value is not None:
-                value = inner.dump(value, many=many)
+                dump = inner._dump if isinstance(inner, AnswerSchema) else inner.dump
+                value = dump(value, many)
             dumped[name] = value
         return dumped

@@ -1,4 +1,5 @@
-"""A request id on every log line of a request, and one line per request (no query strings)."""
+"""A request id on every log line of a request, and one line per request (no query strings)
+with where its time went (also answered as a Server-Timing header)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,10 @@ import uuid
 
 from flask import Flask, Response, g, request
 
+from service import timings
+
 REQUEST_ID_HEADER = "X-Request-Id"
+SERVER_TIMING_HEADER = "Server-Timing"
 # A caller's id is kept only when it is this plain: it goes on every log line of the request.
 _SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9-]{1,64}")
 
@@ -28,8 +32,8 @@ class RequestIdFilter(logging.Filter):
 def init_request_logging(app: Flask) -> None:
     """Give each request an id (the caller's X-Request-Id if sane) and log one line per request.
 
-    Only the method, the route pattern (never the query string, which holds names) and the status
-    are logged.
+    Only the method, the route pattern (never the query string, which holds names), the status
+    and the time of the request and of its phases (`service.timings`) are logged.
     """
     log = logging.getLogger("service.requests")
 
@@ -39,10 +43,14 @@ def init_request_logging(app: Flask) -> None:
         sane = _SANE_REQUEST_ID.fullmatch(supplied)
         g.request_id = supplied if sane else str(uuid.uuid4())
         g.started = time.perf_counter()
+        g.timing = timings.start()
 
     @app.after_request
     def _finish(response: Response) -> Response:
         response.headers[REQUEST_ID_HEADER] = g.get("request_id", "")
+        seconds = time.perf_counter() - g.get("started", time.perf_counter())
+        phases = timings.finish(g.timing) if "timing" in g else {}
+        response.headers[SERVER_TIMING_HEADER] = timings.server_timing(phases, seconds)
         rule = request.url_rule.rule if request.url_rule else "<unmatched>"
         log.info(
             "request",
@@ -50,9 +58,8 @@ def init_request_logging(app: Flask) -> None:
                 "method": request.method,
                 "route": rule,
                 "status": response.status_code,
-                "durationMs": round(
-                    (time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 1
-                ),
+                "durationMs": round(seconds * 1000, 1),
+                "phasesMs": {name: round(s * 1000, 1) for name, s in phases.items()},
             },
         )
         return response

@@ -13,6 +13,7 @@ from service.matching.scoring import Scored, score_candidate
 from service.search.cursor import CursorCodec
 from service.search.queries import SearchParams, candidate_bodies
 from service.search.searcher import PersonSearcher
+from service.timings import phase
 
 # Candidates of the query over everything per answer wanted: the model re-ranks, so fetch more
 # than it keeps (the queries held to a date of birth, an address or an NI number add their own).
@@ -114,6 +115,7 @@ class Matcher:
         size = max(wanted.limit * CANDIDATE_FACTOR, MIN_CANDIDATES)
         return candidate_bodies(params_of(person), size)
 
+    @phase("rank")
     def rank(
         self,
         person: dict[str, Any],

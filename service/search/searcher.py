@@ -13,6 +13,7 @@ from service.search.cursor import Cursor, CursorCodec
 from service.search.opensearch_errors import search_error, search_operation
 from service.search.queries import SearchParams, search_body
 from service.search.rerank import model_query, rerank, window_page
+from service.timings import phase
 
 
 def _after(cursor: Cursor, hit: dict[str, Any]) -> Cursor:
@@ -86,7 +87,8 @@ class PersonSearcher:
         body, hits, total = self._run(params, window + 1)
         in_window, more_after = hits[:window], len(hits) > window
         compared = model_query(params)
-        ranked = rerank(in_window, compared, self._weights)
+        with phase("rank"):
+            ranked = rerank(in_window, compared, self._weights)
         plan = window_page(cursor.offset, cursor.page_size, len(in_window), more_after)
         results = [_hit(r.hit, explain, r.match_score) for r in ranked[plan.start : plan.stop]]
         details: dict[str, Any] = {
@@ -118,7 +120,8 @@ class PersonSearcher:
     ) -> tuple[dict[str, Any], list[dict[str, Any]], int]:
         """One search request: its body, its hits and the total count."""
         body = search_body(params, size, search_after or None)
-        response = self._client.search(index=self._alias, body=body)
+        with phase("opensearch"):
+            response = self._client.search(index=self._alias, body=body)
         return body, response["hits"]["hits"], response["hits"]["total"]["value"]
 
     def _answer(
@@ -150,7 +153,8 @@ class PersonSearcher:
         lines: list[dict[str, Any]] = []
         for body in bodies.values():
             lines += [{"index": self._alias}, body]
-        responses = self._client.msearch(body=lines)["responses"]
+        with phase("opensearch"):
+            responses = self._client.msearch(body=lines)["responses"]
         hits: dict[str, dict[str, Any]] = {}
         for response in responses:
             if "error" in response:
