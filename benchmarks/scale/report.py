@@ -70,6 +70,34 @@ def latency_table(measured: list[Measured]) -> list[str]:
     return lines
 
 
+def _mean(values: list[float]) -> float:
+    return sum(values) / len(values) if values else float("nan")
+
+
+def overhead_table(measured: list[Measured]) -> list[str]:
+    """Where the API's time goes with one client, from the answers' Server-Timing headers:
+    means, so that the parts add up to the whole."""
+    lines = [
+        "| requests, 1 client (mean ms) | through the API | raw OpenSearch | in the app"
+        " | its OpenSearch call | ranking | answer dump | rest of the app"
+        " | outside the app (HTTP, gunicorn) |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for row in (r for r in measured if r.api.clients == 1):
+        replies = [reply for reply in row.api.replies if reply.server_timing]
+        phase = {
+            name: _mean([reply.server_timing.get(name, 0.0) for reply in replies])
+            for name in ("app", "opensearch", "rank", "dump")
+        }
+        client = _mean([1000 * reply.seconds for reply in replies])
+        raw = _mean([1000 * reply.seconds for reply in row.raw.replies])
+        rest = phase["app"] - phase["opensearch"] - phase["rank"] - phase["dump"]
+        cells = [client, raw, phase["app"], phase["opensearch"], phase["rank"], phase["dump"]]
+        cells += [rest, client - phase["app"]]
+        lines.append(f"| {row.name} | " + " | ".join(f"{c:.1f}" for c in cells) + " |")
+    return lines
+
+
 def _merge_time(load: LoadFigures) -> str:
     if load.merge_seconds is None:
         return "not timed (merged by an earlier run)" if load.segments == 1 else "not merged"
@@ -121,6 +149,12 @@ def section(figures: Figures) -> str:
         f" latency); {clients} clients send all through the API, then all raw:",
         "",
         *latency_table(figures.measured),
+        "",
+        "Where the API's time goes, from the `Server-Timing` header of each answer of the"
+        " one-client rows (means, so the parts add up; the OpenSearch call is as the API waited"
+        " for it, answer read and decoded included):",
+        "",
+        *overhead_table(figures.measured),
         "",
         "| quality at this size | recall@1 |",
         "|---|---|",

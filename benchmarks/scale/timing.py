@@ -8,12 +8,14 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
 import urllib3
 from tqdm import tqdm
+
+from service.timings import parse_server_timing
 
 MAX_CLIENTS = 16
 TIMEOUT_SECONDS = 30.0
@@ -45,6 +47,8 @@ class Reply:
     status: int
     seconds: float
     body: Any
+    # The answer's Server-Timing phases in milliseconds (the API's; empty from OpenSearch).
+    server_timing: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -100,7 +104,8 @@ class Target:
             body = json.loads(response.data) if response.data else None
         except ValueError:
             body = response.data.decode(errors="replace")
-        return Reply(response.status, seconds, body)
+        phases = parse_server_timing(response.headers.get("Server-Timing", ""))
+        return Reply(response.status, seconds, body, phases)
 
 
 def run(

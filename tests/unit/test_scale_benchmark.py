@@ -200,3 +200,26 @@ def test_a_duplicate_check_is_replayed_as_the_same_multi_search() -> None:
         {"index": "persons-x"},
         {"size": 20},
     ]
+
+
+def test_the_overhead_table_splits_the_one_client_time_by_the_answers_phases() -> None:
+    from benchmarks.scale.timing import Run
+
+    def api(seconds: float, app: float, search: float) -> Reply:
+        phases = {"app": app, "opensearch": search, "rank": 2.0, "dump": 0.5}
+        return Reply(200, seconds, {}, phases)
+
+    one = report.Measured(
+        "duplicate check, 1 client(s)",
+        Run(1, [api(0.030, 26.0, 15.0), api(0.020, 16.0, 9.0)], 0.05),
+        Run(1, [Reply(200, 0.014, {}), Reply(200, 0.010, {})], 0.024),
+    )
+    busy = report.Measured("duplicate check, 8 client(s)", Run(8, [api(0.1, 90, 50)], 0.1), one.raw)
+    header, _, row = report.overhead_table([one, busy])
+    assert "ranking" in header
+    # API 25 ms; raw 12; in the app 21, of which OpenSearch 12, ranking 2, dump 0.5, rest 6.5;
+    # 4 ms outside the app.
+    assert (
+        row
+        == "| duplicate check, 1 client(s) | 25.0 | 12.0 | 21.0 | 12.0 | 2.0 | 0.5 | 6.5 | 4.0 |"
+    )
