@@ -55,7 +55,7 @@ class ExportArgsSchema(Schema):
 
 @blp.route("/export", methods=["GET"])
 class PersonExport(MethodView):
-    @blp.arguments(ExportArgsSchema, location="query")
+    @blp.arguments(ExportArgsSchema(), location="query")
     @blp.response(200, description="The extract, streamed.")
     @blp.alt_response(400, **problem_doc("A parameter is not valid."))
     @blp.alt_response(403, **problem_doc("The token does not grant the export role."))

@@ -74,7 +74,7 @@ def shared_errors(view: ViewFunction) -> ViewFunction:
 
 @blp.route("/<person_id>/merge", parameters=[PERSON_ID])
 class PersonMerge(MethodView):
-    @blp.arguments(MergeRequestSchema)
+    @blp.arguments(MergeRequestSchema())
     @blp.response(200, MergeResultSchema, headers=ETAG)
     @shared_errors
     @blp.alt_response(
@@ -117,7 +117,7 @@ class PersonMerge(MethodView):
 
 @blp.route("/<person_id>/unmerge", parameters=[PERSON_ID])
 class PersonUnmerge(MethodView):
-    @blp.arguments(MergeRequestSchema)
+    @blp.arguments(MergeRequestSchema())
     @blp.response(200, UnmergeResultSchema, headers=ETAG)
     @shared_errors
     @blp.alt_response(

@@ -124,7 +124,7 @@ _REF_TAKEN_OR_MERGED = problem_doc(
 
 @blp.route("")
 class Persons(MethodView):
-    @blp.arguments(PersonCreateSchema)
+    @blp.arguments(PersonCreateSchema())
     @blp.response(201, PersonSchema, headers={**ETAG, **LOCATION})
     @blp.alt_response(400, **_INVALID)
     @blp.alt_response(409, **_REF_TAKEN)
@@ -149,7 +149,7 @@ class PersonItem(MethodView):
         person = backends().persons.get(valid_person_id(person_id))
         return shown(person), 200, etag(person)
 
-    @blp.arguments(PersonCreateSchema)
+    @blp.arguments(PersonCreateSchema())
     @blp.response(201, PersonSchema, headers={**ETAG, **LOCATION})
     @blp.alt_response(400, **_INVALID)
     @blp.alt_response(409, **problem_doc("The id, or a cross reference, is taken."))
@@ -161,7 +161,7 @@ class PersonItem(MethodView):
         data = _without_body_id(data, person_id)
         return _created(backends().persons.create(data, caller(), person_id))
 
-    @blp.arguments(PersonPatchSchema)
+    @blp.arguments(PersonPatchSchema())
     @blp.response(200, PersonSchema, headers=ETAG)
     @blp.alt_response(400, **_INVALID)
     @blp.alt_response(404, **_NOT_FOUND)

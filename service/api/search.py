@@ -41,7 +41,7 @@ def search_params(args: dict[str, Any]) -> SearchParams:
 
 @blp.route("", methods=["GET"])
 class PersonSearchResults(MethodView):
-    @blp.arguments(SearchArgsSchema, location="query")
+    @blp.arguments(SearchArgsSchema(), location="query")
     @blp.response(200, SearchResultSchema)
     @blp.alt_response(400, description="A parameter or the cursor is not valid.")
     @blp.alt_response(503, description="Search is unavailable; id lookups still work.")
@@ -70,8 +70,8 @@ class PersonSearchResults(MethodView):
 
 @blp.route("/matches", methods=["POST"])
 class PersonMatches(MethodView):
-    @blp.arguments(MatchPersonSchema)
-    @blp.arguments(MatchArgsSchema, location="query")
+    @blp.arguments(MatchPersonSchema())
+    @blp.arguments(MatchArgsSchema(), location="query")
     @blp.response(200, MatchResultSchema)
     @blp.alt_response(400, description="The body is not a partial person (wrong shape).")
     @blp.alt_response(503, description="Search is unavailable.")
