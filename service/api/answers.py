@@ -66,7 +66,9 @@ class AnswerSchema(Schema):
                 continue
             value = obj[name]
             if inner is not None and value is not None:
-                dump = inner._dump if isinstance(inner, AnswerSchema) else inner.dump
-                value = dump(value, many)
+                if isinstance(inner, AnswerSchema):
+                    value = inner._dump(value, many)
+                else:
+                    value = inner.dump(value, many=many)
             dumped[name] = value
         return dumped

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from marshmallow import fields
+from marshmallow import Schema, fields
 
 from service.api.answers import AnswerSchema
 
@@ -13,12 +13,19 @@ class Inner(AnswerSchema):
     tags = fields.List(fields.String())
 
 
+class PlainInner(Schema):
+    """A nested schema of marshmallow's own: dumped by marshmallow."""
+
+    name = fields.String()
+
+
 class Outer(AnswerSchema):
     id = fields.String()
     score = fields.Float()
     one = fields.Nested(Inner, allow_none=True)
     many = fields.List(fields.Nested(Inner))
     extra = fields.Dict()
+    plain = fields.List(fields.Nested(PlainInner))
 
 
 def test_keeps_declared_keys_at_every_depth() -> None:
@@ -29,6 +36,7 @@ def test_keeps_declared_keys_at_every_depth() -> None:
         "one": {"name": "x", "tags": ["t"], "hidden": True},
         "many": [{"name": "y", "secret": 1}, {"tags": []}],
         "extra": {"any": {"thing": 1}},
+        "plain": [{"name": "z", "other": 2}],
     }
     assert Outer().dump(answer) == {
         "id": "a",
@@ -36,6 +44,7 @@ def test_keeps_declared_keys_at_every_depth() -> None:
         "one": {"name": "x", "tags": ["t"]},
         "many": [{"name": "y"}, {"tags": []}],
         "extra": {"any": {"thing": 1}},
+        "plain": [{"name": "z"}],
     }
 
 
