@@ -300,8 +300,8 @@ def main(documents: int, writes: int, rate: float) -> None:
         report, seconds = timed(job.run)
         figures.append(
             Figure(
-                f"**rebuild, end to end** ({segments} scan segments; includes refresh and alias "
-                f"swap)",
+                f"**rebuild, end to end** ({segments} scan segments; includes refresh, the merge "
+                f"into one segment and the alias swap)",
                 report.loaded / seconds,
                 scan_ceiling,
             )
