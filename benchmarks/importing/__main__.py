@@ -411,7 +411,8 @@ def main(
         f"conditional puts instead. Stream against rebuild: the rebuild's catch-up reads every "
         f"imported record from the stream as well, so it cannot be faster than the stream alone.",
     ]
-    section = [START, "## Import", "", *notes, "", *rows, "", *call_rows, "", *reading, END]
+    paragraphs = [line for paragraph in reading for line in (paragraph, "")][:-1]
+    section = [START, "## Import", "", *notes, "", *rows, "", *call_rows, "", *paragraphs, END]
     write_markdown("\n".join(section))
     click.echo(f"written to {BENCHMARKS_MD}")
 
