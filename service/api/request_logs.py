@@ -14,6 +14,10 @@ from service import timings
 
 REQUEST_ID_HEADER = "X-Request-Id"
 SERVER_TIMING_HEADER = "Server-Timing"
+# Kept in the request's own environ, not in `g`: a request made while another is handled (a
+# test's client inside a view) shares the outer request's app context, so `g` as well.
+_STARTED = "person_index.started"
+_TIMING = "person_index.timing"
 # A caller's id is kept only when it is this plain: it goes on every log line of the request.
 _SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9-]{1,64}")
 
@@ -42,14 +46,15 @@ def init_request_logging(app: Flask) -> None:
         supplied = request.headers.get(REQUEST_ID_HEADER, "")
         sane = _SANE_REQUEST_ID.fullmatch(supplied)
         g.request_id = supplied if sane else str(uuid.uuid4())
-        g.started = time.perf_counter()
-        g.timing = timings.start()
+        request.environ[_STARTED] = time.perf_counter()
+        request.environ[_TIMING] = timings.start()
 
     @app.after_request
     def _finish(response: Response) -> Response:
         response.headers[REQUEST_ID_HEADER] = g.get("request_id", "")
-        seconds = time.perf_counter() - g.get("started", time.perf_counter())
-        phases = timings.finish(g.timing) if "timing" in g else {}
+        seconds = time.perf_counter() - request.environ.get(_STARTED, time.perf_counter())
+        token = request.environ.pop(_TIMING, None)
+        phases = timings.finish(token) if token is not None else {}
         response.headers[SERVER_TIMING_HEADER] = timings.server_timing(phases, seconds)
         rule = request.url_rule.rule if request.url_rule else "<unmatched>"
         log.info(

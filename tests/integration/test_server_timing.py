@@ -5,11 +5,13 @@ log line carries the same phases."""
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
 
 from service.api.request_logs import SERVER_TIMING_HEADER
+from service.matching.matcher import Matcher
 from service.timings import parse_server_timing
 from tests.integration.people import person_body
 
@@ -49,3 +51,24 @@ def test_a_failed_search_still_answers_its_time(client: FlaskClient) -> None:
     response = client.get(PERSONS, query_string={"cursor": "not-a-cursor"})
     assert response.status_code == 400
     assert set(_phases(response)) == {"app"}
+
+
+def test_a_request_made_while_another_is_handled_keeps_each_ones_timing(
+    client: FlaskClient, index_all, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A test client inside a view shares the outer request's app context (and `g`)."""
+    created = client.post(PERSONS, json=person_body(firstName="Robert", surname="Smith"))
+    index_all()
+    inner = []
+    original = Matcher.rank
+
+    def rank_after_an_inner_request(self: Matcher, *args: Any, **kwargs: Any) -> Any:
+        inner.append(client.get(f"{PERSONS}/{created.get_json()['id']}"))
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Matcher, "rank", rank_after_an_inner_request)
+    outer = client.post(f"{PERSONS}/matches", json={"firstName": "Robert", "surname": "Smith"})
+    assert outer.status_code == 200 and inner[0].status_code == 200
+    assert set(_phases(inner[0])) == {"app"}
+    assert set(_phases(outer)) == {"opensearch", "rank", "dump", "app"}
+    assert _phases(outer)["app"] > _phases(inner[0])["app"]
