@@ -29,7 +29,7 @@ from tqdm import tqdm
 
 from benchmarks.quality import report as sections
 from benchmarks.quality.report import machine
-from benchmarks.scale.loading import BULK_THREADS, CHUNK_SIZE, resident_documents
+from benchmarks.scale.loading import BULK_THREADS, CHUNK_SIZE, index_sizes, resident_documents
 from benchmarks.scale.population import Population
 from benchmarks.scale.servers import opensearch_node
 from indexer.rebuild import merge_to_one_segment
@@ -79,10 +79,6 @@ class Tally:
         )
 
 
-def _sizes(client: OpenSearch, index: str) -> int:
-    return int(client.cat.indices(index=index, format="json", bytes="b")[0]["pri.store.size"])
-
-
 def load_variant(
     client: OpenSearch, body: dict[str, Any], documents: list[dict[str, Any]], name: str
 ) -> tuple[float, int]:
@@ -110,7 +106,8 @@ def load_variant(
         seconds = time.perf_counter() - started
         merge_to_one_segment(client, index)
         client.indices.refresh(index=index)
-        return seconds, _sizes(client, index)
+        _, primary_store_bytes, _ = index_sizes(client, index)
+        return seconds, primary_store_bytes
     finally:
         client.indices.delete(index=index)
 

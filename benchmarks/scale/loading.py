@@ -118,7 +118,9 @@ def load(client: OpenSearch, settings: Settings, population: Population) -> Load
     client.indices.put_settings(index=index, body={"index": restore})
     client.indices.refresh(index=index)
     seconds = time.perf_counter() - started
-    return _merged(client, LoadFigures(len(population), seconds, index, *_sizes(client, index)))
+    return _merged(
+        client, LoadFigures(len(population), seconds, index, *index_sizes(client, index))
+    )
 
 
 def _merged(client: OpenSearch, figures: LoadFigures) -> LoadFigures:
@@ -129,7 +131,7 @@ def _merged(client: OpenSearch, figures: LoadFigures) -> LoadFigures:
     merge_to_one_segment(client, figures.index)
     client.indices.refresh(index=figures.index)
     merge_seconds = time.perf_counter() - started
-    store, primary, segments = _sizes(client, figures.index)
+    store, primary, segments = index_sizes(client, figures.index)
     return replace(
         figures,
         store_bytes=store,
@@ -139,7 +141,7 @@ def _merged(client: OpenSearch, figures: LoadFigures) -> LoadFigures:
     )
 
 
-def _sizes(client: OpenSearch, index: str) -> tuple[int, int, int]:
+def index_sizes(client: OpenSearch, index: str) -> tuple[int, int, int]:
     """Store size (all copies), primary store size and segment count of the index."""
     row = client.cat.indices(index=index, format="json", bytes="b")[0]
     stats = client.indices.stats(index=index, metric="segments")["indices"][index]

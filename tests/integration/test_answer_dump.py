@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 from marshmallow import Schema
 
@@ -23,7 +22,9 @@ def _both_dumps(monkeypatch: pytest.MonkeyPatch, schema: Schema, answer: Any) ->
     return projected, reference
 
 
-def _answer_of(app: Flask, client: FlaskClient, path: str, **request: Any) -> Any:
+def _answer_of(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch, path: str, **request: Any
+) -> Any:
     """The view's answer before dumping: the same request, with the schema's dump recorded."""
     seen: list[Any] = []
     original = AnswerSchema.dump
@@ -33,17 +34,15 @@ def _answer_of(app: Flask, client: FlaskClient, path: str, **request: Any) -> An
             seen.append(obj)
         return original(self, obj, many=many)
 
-    AnswerSchema.dump = recording  # type: ignore[method-assign]
-    try:
+    with monkeypatch.context() as patched:
+        patched.setattr(AnswerSchema, "dump", recording)
         response = client.open(path, **request)
-    finally:
-        AnswerSchema.dump = original  # type: ignore[method-assign]
     assert response.status_code == 200, response.get_json()
     return seen[0]
 
 
 def test_search_and_match_answers_dump_as_marshmallow_does(
-    app: Flask, client: FlaskClient, index_all, monkeypatch: pytest.MonkeyPatch
+    client: FlaskClient, index_all, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     for first, preferred in (("Robert", "Bob"), ("Roberta", None), ("Rob", None)):
         body = person_body(
@@ -57,14 +56,14 @@ def test_search_and_match_answers_dump_as_marshmallow_does(
     index_all()
 
     search = _answer_of(
-        app,
         client,
+        monkeypatch,
         "/api/v1/persons",
         query_string={"firstName": "Bob", "surname": "Smyth", "explain": "true", "pageSize": 1},
     )
     match = _answer_of(
-        app,
         client,
+        monkeypatch,
         "/api/v1/persons/matches?explain=true",
         method="POST",
         json={"firstName": "Robert", "surname": "Smith", "dateOfBirth": "1984-02-30"},
