@@ -14,8 +14,9 @@ import os
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import click
 from opensearchpy import OpenSearch
@@ -25,7 +26,7 @@ from benchmarks.quality.run import bench_settings
 from benchmarks.scale import report, timing, workload
 from benchmarks.scale.loading import distinct_names, load_or_reuse
 from benchmarks.scale.population import Population
-from benchmarks.scale.servers import api_process, bearer, opensearch_node
+from benchmarks.scale.servers import api_process, bearer, opensearch_node, passthrough_process
 from devstack.isolation import drop_isolated
 from devstack.processes import dynamodb_server, free_port
 from service import clients
@@ -34,6 +35,8 @@ from service.config import REPO_ROOT, ServerSettings, Settings
 
 COMMAND = ".venv/bin/python -m benchmarks.scale"
 RUN_DIR = REPO_ROOT / ".run" / "scale"
+# Queries sent to each fresh API process (and raw requests to the pass-through) before timing.
+WARM_QUERIES = 100
 
 
 @contextmanager
@@ -62,22 +65,53 @@ def available_gib() -> float:
     return float("nan")
 
 
+@contextmanager
+def warmed_api(settings: Settings, warming: list[dict[str, Any]]) -> Iterator[timing.Target]:
+    """A fresh API process, warmed with other queries than the timed ones: a process that had
+    seen the timed queries would answer them from its caches (the model's comparisons of the
+    same names), which a register's real traffic of new queries would not."""
+    with api_process(settings, RUN_DIR) as api_url:
+        api = timing.Target(api_url, {"Authorization": bearer(settings)})
+        for person in warming:
+            api.send(workload.search_request(person))
+            api.send(workload.match_request(person))
+        yield api
+
+
+@dataclass(frozen=True)
+class Targets:
+    """Where a scale run sends its requests: the API, OpenSearch itself, and the pass-through
+    (`benchmarks.scale.passthrough`), the floor of any service under gunicorn."""
+
+    api: timing.Target
+    raw: timing.Target
+    passthrough: timing.Target
+
+
 def measure_pair(
-    api: timing.Target,
-    raw: timing.Target,
+    targets: Targets,
     name: str,
     requests: list[timing.Request],
     raw_requests: list[timing.Request],
     clients_count: int,
 ) -> report.Measured:
-    """The same queries through the API and raw, by the same number of clients (one client
-    alternates between the two; several send all through the API, then all raw)."""
+    """The same queries through the API and raw, by the same number of clients. One client
+    alternates between the API, the raw request and the raw request through the pass-through
+    floor; several send all through the API, then all raw."""
     if clients_count == 1:
-        through_api, direct = timing.run_alternating(api, requests, raw, raw_requests, name)
+        through_api, direct, floor = timing.run_alternating(
+            [
+                (targets.api, requests),
+                (targets.raw, raw_requests),
+                (targets.passthrough, raw_requests),
+            ],
+            name,
+        )
+        summary = report.Measured(name, through_api, direct, floor)
     else:
-        through_api = timing.run(api, requests, clients_count, f"{name} API")
-        direct = timing.run(raw, raw_requests, clients_count, f"{name} raw")
-    summary = report.Measured(name, through_api, direct)
+        through_api = timing.run(targets.api, requests, clients_count, f"{name} API")
+        direct = timing.run(targets.raw, raw_requests, clients_count, f"{name} raw")
+        summary = report.Measured(name, through_api, direct)
     click.echo(report.latency_table([summary])[-1])
     return summary
 
@@ -109,40 +143,44 @@ def _measure(
     truths = workload.truths(asked, population.id_of)
     people = [query.person for query in asked]
     raw = timing.Target(settings.opensearch_url)
-    with api_process(settings, RUN_DIR) as api_url:
-        api = timing.Target(api_url, {"Authorization": bearer(settings)})
-        # Untimed: the bodies the API runs (explain=true), which also warms both up.
-        explained_search = timing.run(
-            api, [workload.search_request(p, True) for p in people], 1, "explain search"
-        )
-        explained_match = timing.run(
-            api, [workload.match_request(p, True) for p in people], 1, "explain match"
-        )
+    # Other queries of the same kind, to warm each fresh API process before it is timed.
+    warming = [query.person for query in queries(population, WARM_QUERIES, seed + 2)]
+    with passthrough_process(settings, RUN_DIR) as passthrough_url:
+        with api_process(settings, RUN_DIR) as api_url:
+            api = timing.Target(api_url, {"Authorization": bearer(settings)})
+            # Untimed: the bodies the API runs (explain=true).
+            explained_search = timing.run(
+                api, [workload.search_request(p, True) for p in people], 1, "explain search"
+            )
+            explained_match = timing.run(
+                api, [workload.match_request(p, True) for p in people], 1, "explain match"
+            )
         alias = settings.opensearch_alias
         raw_search = [workload.raw_request(r, alias) for r in explained_search.replies]
         raw_match = [workload.raw_request(r, alias) for r in explained_match.replies]
-        searches = [workload.search_request(p) for p in people]
-        matches = [workload.match_request(p) for p in people]
+        kinds = [
+            ("staff search", [workload.search_request(p) for p in people], raw_search),
+            ("duplicate check", [workload.match_request(p) for p in people], raw_match),
+        ]
+        passthrough = timing.Target(passthrough_url)
+        for request in raw_search[:WARM_QUERIES] + raw_match[:WARM_QUERIES]:
+            passthrough.send(request)
         measured = []
         for count in (1, clients_count):
-            measured.append(
-                measure_pair(
-                    api, raw, f"staff search, {count} client(s)", searches, raw_search, count
-                )
-            )
-            measured.append(
-                measure_pair(
-                    api, raw, f"duplicate check, {count} client(s)", matches, raw_match, count
-                )
-            )
+            for kind, requests, raw_requests in kinds:
+                with warmed_api(settings, warming) as api:
+                    targets = Targets(api, raw, passthrough)
+                    name = f"{kind}, {count} client(s)"
+                    measured.append(measure_pair(targets, name, requests, raw_requests, count))
         single_search, single_match = measured[0].api, measured[1].api
         paged_requests = [
             workload.paged_search_request(people[n % len(people)]) for n in range(paged_count)
         ]
-        paged = timing.run(
-            api, paged_requests, clients_count, "paged searches", workload.send_paged
-        )
-        after = api.send(workload.search_request(people[0]))
+        with warmed_api(settings, warming) as api:
+            paged = timing.run(
+                api, paged_requests, clients_count, "paged searches", workload.send_paged
+            )
+            after = api.send(workload.search_request(people[0]))
         click.echo(f"paged: {paged.server_errors} 5xx; a search right after: {after.status}")
     server = ServerSettings.from_env()
     return report.Figures(

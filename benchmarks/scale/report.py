@@ -17,11 +17,13 @@ TEN_MILLION = 10_000_000
 
 @dataclass(frozen=True)
 class Measured:
-    """One kind of request at one client count: through the API and replayed raw."""
+    """One kind of request at one client count: through the API and replayed raw (and, with
+    one client, replayed through the pass-through floor)."""
 
     name: str
     api: Run
     raw: Run
+    floor: Run | None = None
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,23 @@ def latency_table(measured: list[Measured]) -> list[str]:
 
 def _mean(values: list[float]) -> float:
     return sum(values) / len(values) if values else float("nan")
+
+
+def floor_table(measured: list[Measured]) -> list[str]:
+    """What the API adds to a raw query against what the thinnest service under gunicorn adds
+    (`benchmarks.scale.passthrough`), at p50 with one client."""
+    lines = [
+        "| requests, 1 client, p50 ms | raw OpenSearch | pass-through (the floor) | API"
+        " | floor/raw | API/raw | API above the floor |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for row in (r for r in measured if r.floor is not None):
+        raw, floor, api = (run.milliseconds(0.5) for run in (row.raw, row.floor, row.api))
+        lines.append(
+            f"| {row.name} | {raw:.1f} | {floor:.1f} | {api:.1f} | {floor / raw:.2f}x"
+            f" | {api / raw:.2f}x | {api - floor:.1f} ms |"
+        )
+    return lines
 
 
 def overhead_table(measured: list[Measured]) -> list[str]:
@@ -155,6 +174,14 @@ def section(figures: Figures) -> str:
         " for it, answer read and decoded included):",
         "",
         *overhead_table(figures.measured),
+        "",
+        "The floor: the same raw requests sent, in the same alternation, through"
+        " `benchmarks.scale.passthrough`, a bare WSGI application under the API's gunicorn"
+        " settings that forwards them with the API's OpenSearch client and answers the ids"
+        " found. What it adds to the raw query, any Python service under gunicorn pays before"
+        " its own work:",
+        "",
+        *floor_table(figures.measured),
         "",
         "| quality at this size | recall@1 |",
         "|---|---|",

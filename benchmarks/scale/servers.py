@@ -7,7 +7,7 @@ import shutil
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 from devstack import opensearch as opensearch_dev
@@ -18,6 +18,7 @@ from service.config import Settings
 
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 READ_GROUPS = ["person-index-read", "person-index-write"]
+HEALTH = "/api/v1/healthcheck"
 
 
 @contextmanager
@@ -57,15 +58,17 @@ def api_environment(settings: Settings, port: int, home: Path) -> dict[str, str]
 
 
 @contextmanager
-def api_process(settings: Settings, run_dir: Path) -> Iterator[str]:
-    """`gunicorn -c python:service.gunicorn_conf 'service.app:create_app()'` on a free port,
-    with the project's worker settings (WEB_WORKERS / WEB_THREADS from the environment)."""
+def gunicorn_process(
+    name: str, application: str, settings: Settings, run_dir: Path, ready_path: str
+) -> Iterator[str]:
+    """`gunicorn -c python:service.gunicorn_conf APPLICATION` on a free port, with the project's
+    worker settings (WEB_WORKERS / WEB_THREADS from the environment); its log in run_dir."""
     port = free_port()
     process = ManagedProcess(
-        f"API on {port}",
-        [str(GUNICORN), "--config", "python:service.gunicorn_conf", "service.app:create_app()"],
-        run_dir / "api.log",
-        ready=http_ok(f"http://127.0.0.1:{port}/api/v1/healthcheck"),
+        f"{name} on {port}",
+        [str(GUNICORN), "--config", "python:service.gunicorn_conf", application],
+        run_dir / f"{name.lower().replace(' ', '-')}.log",
+        ready=http_ok(f"http://127.0.0.1:{port}{ready_path}"),
         env=api_environment(settings, port, run_dir),
         port=port,
     )
@@ -74,6 +77,17 @@ def api_process(settings: Settings, run_dir: Path) -> Iterator[str]:
         yield f"http://127.0.0.1:{port}"
     finally:
         process.stop()
+
+
+def api_process(settings: Settings, run_dir: Path) -> AbstractContextManager[str]:
+    """The API (`service.app:create_app()`) under gunicorn, pointed at these settings."""
+    return gunicorn_process("API", "service.app:create_app()", settings, run_dir, HEALTH)
+
+
+def passthrough_process(settings: Settings, run_dir: Path) -> AbstractContextManager[str]:
+    """The pass-through floor (`benchmarks.scale.passthrough`) under the API's gunicorn settings."""
+    application = "benchmarks.scale.passthrough:create_app()"
+    return gunicorn_process("pass-through", application, settings, run_dir, "/")
 
 
 def bearer(settings: Settings) -> str:

@@ -134,25 +134,18 @@ def run(
     return Run(clients, replies, wall)
 
 
-def run_alternating(
-    first: Target,
-    first_requests: Sequence[Request],
-    second: Target,
-    second_requests: Sequence[Request],
-    label: str,
-) -> tuple[Run, Run]:
-    """One client sending the i-th request to `first`, then the i-th to `second`, and so on: both
-    see the same moments of a machine whose other load comes and goes. Each run's rate is one
-    over its mean latency (the client's own time between requests left out)."""
-    if len(first_requests) != len(second_requests):
-        raise ValueError("both targets need the same number of requests")
-    first_replies: list[Reply] = []
-    second_replies: list[Reply] = []
-    pairs = list(zip(first_requests, second_requests, strict=True))
-    for one, other in tqdm(pairs, desc=label, leave=False):
-        first_replies.append(first.send(one))
-        second_replies.append(second.send(other))
-    return _alone(first_replies), _alone(second_replies)
+def run_alternating(targets: Sequence[tuple[Target, Sequence[Request]]], label: str) -> list[Run]:
+    """One client sending the i-th request of each target in turn, then the (i+1)-th, and so
+    on: all see the same moments of a machine whose other load comes and goes. Each run's rate
+    is one over its mean latency (the client's own time between requests left out)."""
+    counts = {len(requests) for _, requests in targets}
+    if len(counts) != 1:
+        raise ValueError("every target needs the same number of requests")
+    replies: list[list[Reply]] = [[] for _ in targets]
+    for index in tqdm(range(counts.pop()), desc=label, leave=False):
+        for (target, requests), seen in zip(targets, replies, strict=True):
+            seen.append(target.send(requests[index]))
+    return [_alone(seen) for seen in replies]
 
 
 def _alone(replies: list[Reply]) -> Run:

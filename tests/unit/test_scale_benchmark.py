@@ -223,3 +223,42 @@ def test_the_overhead_table_splits_the_one_client_time_by_the_answers_phases() -
         row
         == "| duplicate check, 1 client(s) | 25.0 | 12.0 | 21.0 | 12.0 | 2.0 | 0.5 | 6.5 | 4.0 |"
     )
+
+
+def test_the_floor_table_sets_the_api_and_the_passthrough_against_the_raw_p50() -> None:
+    from benchmarks.scale.timing import Run
+
+    def run(*seconds: float) -> Run:
+        return Run(1, [Reply(200, s, {}) for s in seconds], sum(seconds))
+
+    one = report.Measured(
+        "duplicate check, 1 client(s)", run(0.030, 0.026), run(0.010, 0.020), run(0.012, 0.023)
+    )
+    busy = report.Measured("duplicate check, 8 client(s)", run(0.1), run(0.05))
+    header, _, row, *more = report.floor_table([one, busy])
+    assert "floor" in header
+    assert not more, "only rows with a pass-through run"
+    # p50 by nearest rank: raw 10, floor 12, API 26.
+    assert row == "| duplicate check, 1 client(s) | 10.0 | 12.0 | 26.0 | 1.20x | 2.60x | 14.0 ms |"
+
+
+def test_alternating_runs_need_as_many_requests_for_every_target() -> None:
+    from benchmarks.scale.timing import Request, run_alternating
+
+    one = Target("http://127.0.0.1:9")
+    with pytest.raises(ValueError, match="same number"):
+        run_alternating([(one, [Request("GET", "/")]), (one, [])], "unequal")
+
+
+def test_the_passthrough_finds_each_hit_once_in_order_in_a_search_or_a_multi_search() -> None:
+    from benchmarks.scale.passthrough import found_ids
+
+    def hits(*ids: str) -> dict:
+        return {"hits": {"hits": [{"_id": i} for i in ids]}}
+
+    assert found_ids(hits("b", "a")) == ["b", "a"]
+    assert found_ids({"responses": [hits("c", "a"), hits("a", "d"), {"hits": {"hits": []}}]}) == [
+        "c",
+        "a",
+        "d",
+    ]
