@@ -35,6 +35,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from types import TracebackType
 
+from devstack.processes import dying_with_parent
+
 OPENSEARCH_VERSION = "2.19.6"
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SOURCE_DIR = REPO_ROOT / "opensearch"
@@ -512,14 +514,10 @@ class OpenSearchServer:
             user = ensure_run_user()
             _chown_tree(self.instance_dir, user.pw_uid, user.pw_gid)
             env.update(HOME=str(self.instance_dir), USER=user.pw_name, LOGNAME=user.pw_name)
-            command = [
-                "setpriv",
-                f"--reuid={user.pw_uid}",
-                f"--regid={user.pw_gid}",
-                "--init-groups",
-                "--",
-                *command,
-            ]
+            switch_user = (f"--reuid={user.pw_uid}", f"--regid={user.pw_gid}", "--init-groups")
+            command = dying_with_parent(command, *switch_user)
+        else:
+            command = dying_with_parent(command)
         started = time.monotonic()
         with self.console_log.open("wb") as log:
             self.process = subprocess.Popen(

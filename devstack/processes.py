@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -12,6 +13,23 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Sequence
 from pathlib import Path
+
+SETPRIV = "setpriv"
+
+
+def dying_with_parent(command: Sequence[str], *setpriv_options: str) -> list[str]:
+    """`command` started through util-linux's setpriv, which asks the kernel to send it SIGTERM
+    when the thread that started it ends, however that ends: a test run or benchmark that
+    crashes or is killed no longer leaves its servers running. setpriv sets the signal after
+    any change of user it is given (`setpriv_options`) and exec keeps it, so it reaches the
+    server itself: OpenSearch's launcher execs java, gunicorn stops its workers on SIGTERM.
+
+    Start such commands from the main thread (or a thread that outlives them). Without setpriv
+    (not Linux) and with no options, the command as it is: the caller must stop it.
+    """
+    if not setpriv_options and shutil.which(SETPRIV) is None:
+        return list(command)
+    return [SETPRIV, "--pdeathsig", "TERM", *setpriv_options, "--", *command]
 
 
 class StartError(RuntimeError):
@@ -88,7 +106,7 @@ class ManagedProcess:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            self.command,
+            dying_with_parent(self.command),
             stdout=log,
             stderr=subprocess.STDOUT,
             env={**os.environ, **(self.env or {})},
