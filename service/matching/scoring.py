@@ -52,11 +52,12 @@ def name_levels(
     weights = weights or model.hand_set_model()
     if _name_weight(straight, weights) >= _name_weight(swapped, weights):
         return straight  # names as given already weigh more than any swap could
-    crossed = (
-        name_level(query.get("firstName"), _surnames(candidate), nicknames=False),
-        name_level(query.get("surname"), _first_names(candidate), nicknames=True),
-    )
-    return swapped if all(level in _SWAP_LEVELS for level in crossed) else straight
+    # The second crossed comparison only when the first already reads as a swap.
+    first_as_surname = name_level(query.get("firstName"), _surnames(candidate), nicknames=False)
+    if first_as_surname not in _SWAP_LEVELS:
+        return straight
+    surname_as_first = name_level(query.get("surname"), _first_names(candidate), nicknames=True)
+    return swapped if surname_as_first in _SWAP_LEVELS else straight
 
 
 def household(levels: dict[str, str | None]) -> dict[str, str | None]:
