@@ -1,5 +1,6 @@
 """The API under gunicorn with the project's settings: threaded workers, no control socket, so
-two API processes share a host without breaking each other."""
+two API processes share a host without breaking each other, and each worker tunes its garbage
+collector once the app is loaded."""
 
 from __future__ import annotations
 
@@ -56,6 +57,7 @@ def test_two_api_processes_on_one_host_both_serve_and_leave_no_control_socket(
         assert not (tmp_path / ".gunicorn").exists(), "a control socket was bound"
         log = (tmp_path / f"api-{ports[0]}.log").read_text()
         assert "gthread" in log
+        assert "Garbage collection:" in log, "gunicorn did not run post_worker_init"
     finally:
         for server in servers:
             server.stop()
