@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -24,11 +25,15 @@ def dying_with_parent(command: Sequence[str], *setpriv_options: str) -> list[str
     any change of user it is given (`setpriv_options`) and exec keeps it, so it reaches the
     server itself: OpenSearch's launcher execs java, gunicorn stops its workers on SIGTERM.
 
-    Start such commands from the main thread (or a thread that outlives them). Without setpriv
-    (not Linux) and with no options, the command as it is: the caller must stop it.
+    The kernel ties the signal to the starting thread, not its process, so only a command
+    started from the main thread gets it: one started from another thread (a fault test's
+    restarts) would be stopped when that thread ends. Without setpriv (not Linux), or from
+    another thread, the command is started as it is (with only the given user switch) and the
+    caller must stop it.
     """
-    if not setpriv_options and shutil.which(SETPRIV) is None:
-        return list(command)
+    on_main_thread = threading.current_thread() is threading.main_thread()
+    if not on_main_thread or shutil.which(SETPRIV) is None:
+        return [SETPRIV, *setpriv_options, "--", *command] if setpriv_options else list(command)
     return [SETPRIV, "--pdeathsig", "TERM", *setpriv_options, "--", *command]
 
 
