@@ -12,7 +12,8 @@ from datetime import date
 from functools import lru_cache
 
 _WHITESPACE = re.compile(r"\s+")
-_PUNCTUATION = re.compile(r"[^\w\s]")
+# Anything but letters, digits, "_" and white space: dropped from names, spaced out of addresses.
+PUNCTUATION = re.compile(r"[^\w\s]")
 # HMRC: first letter not D F I Q U V; second letter not D F I O Q U V; prefixes BG GB KN NK NT TN ZZ
 # never allocated; six digits; suffix A-D (may be omitted on some records).
 _NI_PATTERN = re.compile(
@@ -57,7 +58,7 @@ def fold_name(value: str) -> str:
     else:
         decomposed = unicodedata.normalize("NFKD", value.casefold())
         letters = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    letters = _PUNCTUATION.sub("", letters.replace("-", " "))
+    letters = PUNCTUATION.sub("", letters.replace("-", " "))
     return _WHITESPACE.sub(" ", letters).strip()
 
 

@@ -16,7 +16,13 @@ import jellyfish
 from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
 from rapidfuzz.fuzz import ratio, token_set_ratio
 
-from service.domain.normalise import ONE_EDIT_FROM, TWO_EDITS_FROM, compact_ni, fold_name
+from service.domain.normalise import (
+    ONE_EDIT_FROM,
+    PUNCTUATION,
+    TWO_EDITS_FROM,
+    compact_ni,
+    fold_name,
+)
 from service.domain.search_document import compact_postcode, postcode_district
 from service.search.nicknames import are_nicknames
 
@@ -195,7 +201,6 @@ def address_form(address: str) -> str:
     return f"flat {mark} {words}"
 
 
-_PUNCTUATION = re.compile(r"[^\w\s]")
 # A UK postcode anywhere in a text (outward and inward code, the space optional).
 _UK_POSTCODE = re.compile(r"\b([a-z]{1,2}\d[a-z\d]?)\s*(\d[a-z]{2})\b")
 
@@ -218,7 +223,7 @@ class AddressParts:
 @lru_cache(maxsize=16384)
 def address_parts(address: str) -> AddressParts:
     """Split an address into numbers, a UK postcode and words, wherever each sits in the text."""
-    form = address_form(_PUNCTUATION.sub(" ", address))
+    form = address_form(PUNCTUATION.sub(" ", address))
     postcode = None
     found = _UK_POSTCODE.search(form)
     if found:
