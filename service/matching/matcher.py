@@ -62,6 +62,7 @@ def reasons_text(reasons: list[dict[str, Any]]) -> str:
 
 # Strongest first; the same grades as the model's thresholds give.
 GRADES = ("certain", "probable", "possible")
+_GRADE_RANK = {grade: rank for rank, grade in enumerate(GRADES)}
 
 
 def shares_something(reasons: list[Reason]) -> bool:
@@ -87,7 +88,7 @@ class Wanted:
 
     def admits(self, score: float, grade: str) -> bool:
         """True when a candidate of this score and grade is good enough."""
-        return score >= self.min_score and GRADES.index(grade) <= GRADES.index(self.min_grade)
+        return score >= self.min_score and _GRADE_RANK[grade] <= _GRADE_RANK[self.min_grade]
 
 
 class Matcher:
