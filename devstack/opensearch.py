@@ -509,15 +509,13 @@ class OpenSearchServer:
         env = _tool_env(java_home)
         env["OPENSEARCH_PATH_CONF"] = str(config)
         env["OPENSEARCH_JAVA_OPTS"] = f"-Xms{self.heap[0]} -Xmx{self.heap[1]}"
-        command = self.command()
+        switch_user: tuple[str, ...] = ()
         if os.geteuid() == 0:
             user = ensure_run_user()
             _chown_tree(self.instance_dir, user.pw_uid, user.pw_gid)
             env.update(HOME=str(self.instance_dir), USER=user.pw_name, LOGNAME=user.pw_name)
             switch_user = (f"--reuid={user.pw_uid}", f"--regid={user.pw_gid}", "--init-groups")
-            command = dying_with_parent(command, *switch_user)
-        else:
-            command = dying_with_parent(command)
+        command = dying_with_parent(self.command(), *switch_user)
         started = time.monotonic()
         with self.console_log.open("wb") as log:
             self.process = subprocess.Popen(
