@@ -24,20 +24,25 @@ from typing import Any
 
 import click
 from opensearchpy import OpenSearch
-from opensearchpy.helpers import parallel_bulk
 from tqdm import tqdm
 
 from benchmarks.quality import report as sections
 from benchmarks.quality.report import machine
-from benchmarks.scale.loading import BULK_THREADS, CHUNK_SIZE, index_sizes, resident_documents
+from benchmarks.scale.loading import (
+    BULK_THREADS,
+    CHUNK_SIZE,
+    bulk_all,
+    index_sizes,
+    resident_documents,
+)
 from benchmarks.scale.population import Population
 from benchmarks.scale.servers import opensearch_node
 from indexer.rebuild import merge_to_one_segment
 from service.bootstrap import latest_mapping
+from service.config import REPO_ROOT
 
 START, END = "<!-- index-cost:start -->", "<!-- index-cost:end -->"
 COMMAND = ".venv/bin/python -m benchmarks.index_cost"
-REPO_ROOT = Path(__file__).resolve().parents[2]
 RUN_DIR = REPO_ROOT / ".run" / "index-cost"
 PREFIX = "index-cost"
 
@@ -93,15 +98,7 @@ def load_variant(
     try:
         actions = ({"_index": index, "_id": d["id"], "_source": d} for d in documents)
         started = time.perf_counter()
-        for ok, result in tqdm(
-            parallel_bulk(client, actions, thread_count=BULK_THREADS, chunk_size=CHUNK_SIZE),
-            total=len(documents),
-            desc=name,
-            unit="doc",
-            leave=False,
-        ):
-            if not ok:
-                raise RuntimeError(f"bulk failed: {result}")
+        bulk_all(client, actions, len(documents), name)
         client.indices.refresh(index=index)
         seconds = time.perf_counter() - started
         merge_to_one_segment(client, index)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -87,6 +87,23 @@ def _index_settings(client: OpenSearch, index: str) -> dict[str, Any]:
     return client.indices.get_settings(index=index)[index]["settings"]["index"]
 
 
+def bulk_all(client: OpenSearch, actions: Iterable[dict[str, Any]], total: int, label: str) -> None:
+    """Send every bulk action (`BULK_THREADS` threads, chunks of `CHUNK_SIZE`) with a progress
+    bar; RuntimeError on the first document the node refuses."""
+    progress = tqdm(total=total, desc=label, unit="doc", smoothing=0.05, leave=False)
+    for ok, result in parallel_bulk(
+        client,
+        actions,
+        thread_count=BULK_THREADS,
+        chunk_size=CHUNK_SIZE,
+        queue_size=BULK_THREADS * 2,
+    ):
+        if not ok:
+            raise RuntimeError(f"{label} failed: {result}")
+        progress.update()
+    progress.close()
+
+
 def load(client: OpenSearch, settings: Settings, population: Population) -> LoadFigures:
     """Create the alias's index (the latest mapping) and bulk-load every resident into it.
 
@@ -103,18 +120,7 @@ def load(client: OpenSearch, settings: Settings, population: Population) -> Load
         index=index, body={"index": {"number_of_replicas": 0, "refresh_interval": "-1"}}
     )
     started = time.perf_counter()
-    progress = tqdm(total=len(population), desc="bulk load", unit="doc", smoothing=0.05)
-    for ok, result in parallel_bulk(
-        client,
-        _actions(population, index),
-        thread_count=BULK_THREADS,
-        chunk_size=CHUNK_SIZE,
-        queue_size=BULK_THREADS * 2,
-    ):
-        if not ok:
-            raise RuntimeError(f"bulk load failed: {result}")
-        progress.update()
-    progress.close()
+    bulk_all(client, _actions(population, index), len(population), "bulk load")
     client.indices.put_settings(index=index, body={"index": restore})
     client.indices.refresh(index=index)
     seconds = time.perf_counter() - started
